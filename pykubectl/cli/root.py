@@ -1,0 +1,39 @@
+"""The command tree as data: one row per verb; a verb's module is imported only when it runs."""
+
+from __future__ import annotations
+
+from pykubectl.flags.command import CommandSpec, KubectlGroup
+
+BEGINNER = "Basic Commands (Beginner)"
+INTERMEDIATE = "Basic Commands (Intermediate)"
+DEPLOY = "Deploy Commands"
+CLUSTER = "Cluster Management Commands"
+TROUBLESHOOTING = "Troubleshooting and Debugging Commands"
+ADVANCED = "Advanced Commands"
+SETTINGS = "Settings Commands"
+OTHER = "Other Commands"
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("cluster-info", "pykubectl.commands.cluster_info", "Display cluster information", CLUSTER),
+    CommandSpec("api-resources", "pykubectl.commands.api_resources", "Print the supported API resources on the server", OTHER),
+    CommandSpec("api-versions", "pykubectl.commands.api_versions",
+                'Print the supported API versions on the server, in the form of "group/version"', OTHER),
+    CommandSpec("config", "pykubectl.commands.config", "Modify kubeconfig files", OTHER),
+    CommandSpec("version", "pykubectl.commands.version", "Print the client and server version information", OTHER),
+    CommandSpec("options", "pykubectl.commands.options", "Print the list of flags inherited by all commands", OTHER, hidden=True),
+)
+
+
+root = KubectlGroup(
+    "kubectl",
+    specs=COMMANDS,
+    help="kubectl controls the Kubernetes cluster manager.\n\n"
+    " Find more information at: https://kubernetes.io/docs/reference/kubectl/",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@root.result_callback()
+def _done(*_args, **_kwargs):
+    return 0

@@ -1,0 +1,141 @@
+"""Exceptions that carry kubectl's message and exit code; only cli/main.py turns them into output."""
+
+from __future__ import annotations
+
+
+class KubectlError(Exception):
+    """Any failure that ends a command. `str(exc)` is the text after kubectl's `error: ` prefix."""
+
+    exit_code = 1  # kubectl's DefaultErrorExitCode for nearly every failure
+
+    def render(self) -> str:
+        """The full stderr text kubectl prints for this error (without the trailing newline)."""
+        return f"error: {self}"
+
+
+class UsageError(KubectlError):
+    """Bad flags or arguments. `command_path` adds kubectl's "See 'kubectl get -h' for help" hint."""
+
+    def __init__(self, message: str, command_path: str | None = None, hint: bool = True):
+        super().__init__(message)
+        self.command_path = command_path
+        self.hint = hint
+
+    def render(self) -> str:
+        text = f"error: {self}"
+        if self.hint and self.command_path:
+            text += f"\nSee '{self.command_path} -h' for help and examples"
+        return text
+
+
+class FlagError(UsageError):
+    """pflag's parse errors, which point at `--help` rather than `-h`."""
+
+    def render(self) -> str:
+        text = f"error: {self}"
+        if self.command_path:
+            text += f"\nSee '{self.command_path} --help' for usage."
+        return text
+
+
+class PlainError(KubectlError):
+    """An error kubectl prints verbatim, without the `error: ` prefix."""
+
+    def render(self) -> str:
+        return str(self)
+
+
+class ConfigError(KubectlError):
+    """A kubeconfig that cannot be loaded or used."""
+
+
+class InvalidConfigurationError(ConfigError):
+    """clientcmd validation failures: `Error in configuration:` followed by `* reason` lines."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+    def render(self) -> str:
+        if len(self.reasons) == 1:
+            return f"error: Error in configuration: {self.reasons[0]}"
+        return "error: Error in configuration: \n" + "\n".join(f"* {r}" for r in self.reasons)
+
+
+class ConnectionFailure(KubectlError):
+    """The server could not be reached; the message is already in kubectl's words."""
+
+    def render(self) -> str:
+        return str(self)
+
+
+class ApiError(KubectlError):
+    """A non-2xx answer from the API server, built from its metav1.Status body."""
+
+    def __init__(self, status: dict, http_code: int | None = None):
+        self.status = status
+        self.code = status.get("code") or http_code or 0
+        self.reason = status.get("reason") or ""
+        self.details = status.get("details") or {}
+        super().__init__(status.get("message") or "")
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+    def render(self) -> str:
+        # kubectl's StandardErrorMessage / checkErr (pkg/cmd/util/helpers.go).
+        if self.reason == "Invalid":
+            return self._render_invalid()
+        if self.reason == "Unauthorized" or (self.code == 401 and not self.reason):
+            return f"error: You must be logged in to the server ({self.message or 'Unauthorized'})"
+        if self.reason:
+            return f"Error from server ({self.reason}): {self.message}"
+        return f"Error from server: {self.message}"
+
+    def _render_invalid(self) -> str:
+        causes = self.details.get("causes") or []
+        kind, name = self.details.get("kind", ""), self.details.get("name", "")
+        if not kind and not name:
+            return f"The request is invalid: {self.message}"
+        head = f'The {kind} "{name}" is invalid'
+        lines: list[str] = []
+        for cause in causes:
+            field, msg = cause.get("field", ""), cause.get("message", "")
+            line = f"{field}: {msg}" if field else msg
+            if line not in lines:
+                lines.append(line)
+        if not lines:
+            return f"{head}: {self.message}" if self.message else head
+        if len(lines) == 1:
+            return f"{head}: {lines[0]}"
+        return head + ": \n" + "\n".join(f"* {line}" for line in lines)
+
+
+class NotFound(ApiError):
+    pass
+
+
+class Conflict(ApiError):
+    pass
+
+
+class Expired(ApiError):
+    """410 Gone/Expired: a continue token or watch resourceVersion that is too old."""
+
+
+class RemoteExitError(KubectlError):
+    """exec, attach and run --attach pass the remote exit code through."""
+
+    def __init__(self, code: int):
+        super().__init__(f"command terminated with exit code {code}")
+        self.exit_code = code
+
+    def render(self) -> str:
+        return str(self)
+
+
+class ResourceTypeNotFound(KubectlError):
+    def __init__(self, resource: str):
+        super().__init__(f'the server doesn\'t have a resource type "{resource}"')
+        self.resource = resource

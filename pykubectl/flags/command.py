@@ -1,0 +1,130 @@
+"""KubectlCommand and KubectlGroup: click commands that parse flags the way kubectl (pflag) does."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import click
+
+from pykubectl.errors import UsageError
+from pykubectl.flags.global_flags import AppState, global_specs
+from pykubectl.flags.pflag import scan, specs_of
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def _state(ctx: click.Context) -> AppState:
+    return ctx.find_root().obj
+
+
+def _command_path(ctx: click.Context, name: str | None = None) -> str:
+    path = ctx.command_path if ctx.parent else "kubectl"
+    return f"{path} {name}" if name else path
+
+
+class KubectlCommand(click.Command):
+    """A leaf verb. Global flags may appear anywhere among its arguments, as with kubectl."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("context_settings", CONTEXT_SETTINGS)
+        super().__init__(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        state = _state(ctx)
+        state.command_path = ctx.command_path
+        result = scan(args, specs_of(self), global_specs(), ctx.command_path)
+        own_explicit = state.absorb(result.extracted)
+        remaining = super().parse_args(ctx, result.args)
+        ctx.params.update(own_explicit)
+        return remaining
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One row of a command table: the verb, the module that defines it, its help line and group."""
+
+    name: str
+    module: str
+    short_help: str
+    help_group: str = "Other Commands"
+    hidden: bool = False
+
+
+class KubectlGroup(click.Group):
+    """A verb with sub-verbs (the root, `config`, `rollout`…), loaded lazily from a CommandSpec table."""
+
+    def __init__(self, *args, specs: Sequence[CommandSpec] = (), **kwargs):
+        kwargs.setdefault("context_settings", CONTEXT_SETTINGS)
+        super().__init__(*args, **kwargs)
+        self.specs = {spec.name: spec for spec in specs}
+
+    def list_commands(self, ctx):
+        return [name for name, spec in self.specs.items() if not spec.hidden]
+
+    def get_command(self, ctx, name):
+        spec = self.specs.get(name)
+        if spec is None:
+            return None
+        command = importlib.import_module(spec.module).command
+        command.short_help = spec.short_help
+        return command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        state = _state(ctx)
+        result = scan(args, specs_of(self), global_specs(), _command_path(ctx), stop_at_positional=True)
+        state.absorb(result.extracted)
+        return super().parse_args(ctx, result.args)
+
+    def resolve_command(self, ctx, args):
+        name = args[0]
+        command = self.get_command(ctx, name)
+        if command is None:
+            command = self.fallback_command(ctx, name)
+        if command is None:
+            raise UsageError(self.unknown_command_message(ctx, name), hint=False)
+        return name, command, args[1:]
+
+    def fallback_command(self, ctx, name):
+        """Hook for the root's plugin lookup."""
+        return None
+
+    def unknown_command_message(self, ctx, name: str) -> str:
+        # cobra: `unknown command "x" for "kubectl"` plus suggestions within Levenshtein distance 2.
+        message = f'unknown command "{name}" for "{_command_path(ctx)}"'
+        close = [c for c in self.list_commands(ctx) if _levenshtein(name, c) <= 2 or c.startswith(name)]
+        if close:
+            message += "\n\nDid you mean this?\n" + "".join(f"\t{c}\n" for c in close)
+        return message.rstrip("\n") if not close else message
+
+    def format_help(self, ctx, formatter):
+        # kubectl's layout: description, then commands under their help groups.
+        text = [self.help or "", ""]
+        groups: dict[str, list[CommandSpec]] = {}
+        for spec in self.specs.values():
+            if not spec.hidden:
+                groups.setdefault(spec.help_group, []).append(spec)
+        width = max((len(s.name) for s in self.specs.values()), default=0)
+        width = max(width, 13) + 3
+        for group, specs in groups.items():
+            text.append(f"{group}:")
+            text.extend(f"  {s.name.ljust(width)}{s.short_help}" for s in specs)
+            text.append("")
+        path = _command_path(ctx)
+        text += ["Usage:", f"  {path} [flags] [options]", "",
+                 f'Use "{path} <command> --help" for more information about a given command.',
+                 'Use "kubectl options" for a list of global command-line options (applies to all commands).']
+        formatter.write("\n".join(text) + "\n")
+
+
+def _levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+

@@ -1,0 +1,212 @@
+"""pflag-compatible flags on top of click: `--all=false`, `-o=json`, `-ojson`, `-v=6`, repeatable arrays.
+
+kubectl's flag library (spf13/pflag) differs from click's parser in small ways users rely on. Commands
+declare flags only through the helpers below; `scan` turns a pflag-style argument list into one click
+parses unchanged, and reports errors in pflag's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import click
+
+from pykubectl.errors import FlagError
+
+_TRUE = {"1", "t", "T", "true", "TRUE", "True"}
+_FALSE = {"0", "f", "F", "false", "FALSE", "False"}
+
+
+def parse_bool(text: str, flag: str) -> bool:
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FlagError(f'invalid argument "{text}" for "{flag}" flag: strconv.ParseBool: parsing "{text}": invalid syntax')
+
+
+class CommaSeparated(click.ParamType):
+    """pflag's StringSlice: every occurrence may hold a comma-separated list."""
+
+    name = "strings"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, list):
+            return value
+        return [item for item in str(value).split(",")] if value != "" else []
+
+
+def _decorate(kind: str, decls: Sequence[str], **attrs) -> Callable:
+    def decorator(f):
+        option = click.Option(list(decls), **attrs)
+        option.pflag_kind = kind  # type: ignore[attr-defined]
+        f.__click_params__ = [*getattr(f, "__click_params__", []), option]
+        return f
+
+    return decorator
+
+
+def boolean(*decls: str, default: bool = False, help: str = "", hidden: bool = False) -> Callable:
+    return _decorate("bool", decls, is_flag=True, default=default, help=help, hidden=hidden)
+
+
+def string(*decls: str, default: str | None = None, help: str = "", hidden: bool = False) -> Callable:
+    return _decorate("string", decls, default=default, help=help, hidden=hidden)
+
+
+def integer(*decls: str, default: int | None = None, help: str = "", hidden: bool = False) -> Callable:
+    return _decorate("int", decls, type=int, default=default, help=help, hidden=hidden)
+
+
+def string_array(*decls: str, help: str = "", hidden: bool = False) -> Callable:
+    """Repeatable flag, each occurrence one value (pflag StringArray)."""
+    return _decorate("array", decls, multiple=True, help=help, hidden=hidden)
+
+
+def string_slice(*decls: str, help: str = "", hidden: bool = False) -> Callable:
+    """Repeatable flag, each occurrence a comma-separated list (pflag StringSlice)."""
+    return _decorate("array", decls, multiple=True, type=CommaSeparated(), help=help, hidden=hidden)
+
+
+@dataclass(frozen=True)
+class FlagSpec:
+    long: str | None  # without dashes
+    short: str | None  # one character
+    takes_value: bool
+    dest: str
+    multiple: bool = False
+
+
+@dataclass
+class ScanResult:
+    args: list[str]  # what click should parse
+    extracted: dict[str, object]  # dest -> value for flags handled here (globals, explicit booleans)
+
+
+def specs_of(command: click.Command) -> list[FlagSpec]:
+    specs = []
+    for param in command.params:
+        if not isinstance(param, click.Option):
+            continue
+        takes_value = not param.is_flag
+        for opt in [*param.opts, *param.secondary_opts]:
+            if opt.startswith("--"):
+                specs.append(FlagSpec(opt[2:], None, takes_value, param.name or ""))
+            else:
+                specs.append(FlagSpec(None, opt[1:], takes_value, param.name or ""))
+    return specs
+
+
+def scan(
+    args: Sequence[str],
+    own: Sequence[FlagSpec],
+    foreign: Sequence[FlagSpec],
+    command_path: str,
+    stop_at_positional: bool = False,
+) -> ScanResult:
+    """Walk pflag-style args. Own flags are normalised for click; foreign (global) flags are extracted.
+
+    Booleans given as `--flag=value` are extracted as explicit values (click flags take no value).
+    With stop_at_positional (groups), scanning ends at the first non-flag word: the sub-command.
+    """
+    own_long = {s.long: s for s in own if s.long}
+    own_short = {s.short: s for s in own if s.short}
+    foreign_long = {s.long: s for s in foreign if s.long and s.long not in own_long}
+    foreign_short = {s.short: s for s in foreign if s.short and s.short not in own_short}
+    out: list[str] = []
+    extracted: dict[str, object] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out.extend(args[i:])
+            break
+        if arg.startswith("--") and len(arg) > 2:
+            name, has_value, value = arg[2:].partition("=")
+            spec = own_long.get(name) or foreign_long.get(name)
+            if spec is None:
+                if name in ("help",):
+                    out.append(arg)
+                    i += 1
+                    continue
+                raise FlagError(f"unknown flag: --{name}", command_path)
+            is_foreign = name not in own_long
+            if not spec.takes_value:
+                if has_value or is_foreign:
+                    extracted[spec.dest] = parse_bool(value, name) if has_value else True
+                else:
+                    out.append(arg)
+                i += 1
+                continue
+            if not has_value:
+                if i + 1 >= len(args):
+                    raise FlagError(f"flag needs an argument: --{name}", command_path)
+                value = args[i + 1]
+                i += 1
+            if is_foreign:
+                _store(extracted, spec, value)
+            else:
+                out.extend([f"--{name}", value])
+            i += 1
+            continue
+        if arg.startswith("-") and len(arg) > 1 and arg != "-":
+            consumed_next = _scan_shorthands(arg, args[i + 1] if i + 1 < len(args) else None,
+                                             own_short, foreign_short, out, extracted, command_path)
+            i += 2 if consumed_next else 1
+            continue
+        if stop_at_positional:
+            out.extend(args[i:])
+            break
+        out.append(arg)
+        i += 1
+    return ScanResult(out, extracted)
+
+
+def _scan_shorthands(arg, next_arg, own_short, foreign_short, out, extracted, command_path) -> bool:
+    """One `-abc`/`-ovalue`/`-o=value` token. Returns whether the next token was used as a value."""
+    letters = arg[1:]
+    j = 0
+    while j < len(letters):
+        letter = letters[j]
+        spec = own_short.get(letter) or foreign_short.get(letter)
+        if spec is None:
+            if letter == "h":
+                out.append("--help")
+                j += 1
+                continue
+            raise FlagError(f"unknown shorthand flag: '{letter}' in {arg}", command_path)
+        is_foreign = letter not in own_short
+        rest = letters[j + 1:]
+        if not spec.takes_value:
+            if rest.startswith("="):
+                extracted[spec.dest] = parse_bool(rest[1:], spec.long or letter)
+                return False
+            if is_foreign:
+                extracted[spec.dest] = True
+            else:
+                out.append(f"-{letter}")
+            j += 1
+            continue
+        used_next = False
+        if rest.startswith("="):
+            value = rest[1:]
+        elif rest:
+            value = rest
+        elif next_arg is not None:
+            value, used_next = next_arg, True
+        else:
+            raise FlagError(f"flag needs an argument: '{letter}' in -{letter}", command_path)
+        if is_foreign:
+            _store(extracted, spec, value)
+        else:
+            out.extend([f"-{letter}", value])
+        return used_next
+    return False
+
+
+def _store(extracted: dict[str, object], spec: FlagSpec, value: str) -> None:
+    if spec.multiple:
+        extracted.setdefault(spec.dest, []).append(value)  # type: ignore[union-attr]
+    else:
+        extracted[spec.dest] = value

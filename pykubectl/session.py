@@ -1,0 +1,62 @@
+"""Session: the per-invocation composition root; builds config, client and mapper lazily, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from pykubectl.config.overrides import ConfigOverrides
+from pykubectl.streams import IOStreams
+
+if TYPE_CHECKING:
+    from pykubectl.client.discovery import Discovery
+    from pykubectl.client.mapper import RestMapper
+    from pykubectl.client.rest import RestClient
+    from pykubectl.config.kubeconfig import KubeConfig
+    from pykubectl.config.resolve import ConnectionSettings
+
+
+@dataclass
+class Session:
+    overrides: ConfigOverrides
+    streams: IOStreams
+
+    @cached_property
+    def kubeconfig(self) -> KubeConfig:
+        from pykubectl.config.loading import load_kubeconfig
+
+        return load_kubeconfig(self.overrides)
+
+    @cached_property
+    def settings(self) -> ConnectionSettings:
+        from pykubectl.config.resolve import resolve
+
+        return resolve(self.kubeconfig, self.overrides)
+
+    @property
+    def namespace(self) -> str:
+        return self.settings.namespace
+
+    @cached_property
+    def client(self) -> RestClient:
+        from pykubectl.client.rest import RestClient
+
+        return RestClient(self.settings, warnings=self.streams.err,
+                          warnings_as_errors=self.overrides.warnings_as_errors)
+
+    @cached_property
+    def discovery(self) -> Discovery:
+        from pykubectl.client.discovery import Discovery, default_cache_dir
+
+        return Discovery(self.client, self.overrides.cache_dir or default_cache_dir())
+
+    @cached_property
+    def mapper(self) -> RestMapper:
+        from pykubectl.client.mapper import RestMapper
+
+        return RestMapper(self.discovery, warnings=self.streams.err)
+
+    def close(self) -> None:
+        if "client" in self.__dict__:
+            self.client.close()

@@ -1,0 +1,124 @@
+"""Shared test runners: pykubectl in-process, the real kubectl as a subprocess, and their comparison."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pykubectl.cli.main import main
+from pykubectl.streams import IOStreams
+
+ORACLE_VERSION = "1.32"
+
+
+@dataclass
+class Result:
+    stdout: str
+    stderr: str
+    exit_code: int
+
+    def __iter__(self):  # allows `out, err, code = result`
+        return iter((self.stdout, self.stderr, self.exit_code))
+
+
+def find_real_kubectl(version: str = ORACLE_VERSION) -> str | None:
+    """kubectl.<version> beside the dispatcher that `kubectl` on PATH resolves to."""
+    dispatcher = shutil.which("kubectl")
+    if not dispatcher:
+        return None
+    candidate = Path(os.path.realpath(dispatcher)).parent / f"kubectl.{version}"
+    return str(candidate) if candidate.exists() else None
+
+
+def _isolated_env(home: Path, extra: dict[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
+    env["HOME"] = str(home)
+    env["KUBECTL_COMMAND_HEADERS"] = "false"
+    env.pop("NO_COLOR", None)
+    env.update(extra or {})
+    return env
+
+
+class Runners:
+    """Runs the same argv through pykubectl (in-process) and the real kubectl, in one isolated HOME."""
+
+    def __init__(self, home: Path, monkeypatch: pytest.MonkeyPatch):
+        self.home = home
+        self.monkeypatch = monkeypatch
+        self.env: dict[str, str] = {}
+
+    def pykubectl(self, *args: str, env: dict[str, str] | None = None, stdin: str = "") -> Result:
+        full_env = _isolated_env(self.home, {**self.env, **(env or {})})
+        with self.monkeypatch.context() as patch:
+            for key in list(os.environ):
+                if key not in full_env:
+                    patch.delenv(key)
+            for key, value in full_env.items():
+                patch.setenv(key, value)
+            streams = IOStreams.buffers(stdin)
+            with contextlib.redirect_stdout(streams.out), contextlib.redirect_stderr(streams.err):
+                code = main(list(args), streams)
+        return Result(streams.out.getvalue(), streams.err.getvalue(), code)
+
+    def kubectl(self, *args: str, env: dict[str, str] | None = None, stdin: str = "") -> Result:
+        binary = require_real_kubectl()
+        full_env = _isolated_env(self.home, {**self.env, **(env or {})})
+        proc = subprocess.run([binary, *args], input=stdin, capture_output=True, text=True,
+                              env=full_env, timeout=60)
+        return Result(proc.stdout, proc.stderr, proc.returncode)
+
+    def pykubectl_subprocess(self, *args: str, env: dict[str, str] | None = None, stdin: str = "") -> Result:
+        full_env = _isolated_env(self.home, {**self.env, **(env or {})})
+        proc = subprocess.run([sys.executable, "-m", "pykubectl", *args], input=stdin,
+                              capture_output=True, text=True, env=full_env, timeout=60)
+        return Result(proc.stdout, proc.stderr, proc.returncode)
+
+    def both(self, *args: str, env: dict[str, str] | None = None, stdin: str = "") -> tuple[Result, Result]:
+        return self.kubectl(*args, env=env, stdin=stdin), self.pykubectl(*args, env=env, stdin=stdin)
+
+    def assert_same(self, *args: str, env: dict[str, str] | None = None, stdin: str = "",
+                    normalise=None) -> Result:
+        expected, actual = self.both(*args, env=env, stdin=stdin)
+        if normalise is not None:
+            expected, actual = normalise(expected), normalise(actual)
+        assert (actual.stdout, actual.stderr, actual.exit_code) == (
+            expected.stdout, expected.stderr, expected.exit_code), f"kubectl {' '.join(args)}"
+        return actual
+
+
+def require_real_kubectl() -> str:
+    binary = find_real_kubectl()
+    if binary is None:
+        message = f"the real kubectl.{ORACLE_VERSION} (beside the `kubectl` dispatcher on PATH) is absent"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; CI must have it")
+        pytest.skip(message)
+    return binary
+
+
+@pytest.fixture
+def runners(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runners:
+    home = tmp_path / "home"
+    home.mkdir()
+    return Runners(home, monkeypatch)
+
+
+@pytest.fixture
+def real_kubectl() -> str:
+    return require_real_kubectl()
+
+
+@pytest.fixture
+def pykubectl(runners: Runners):
+    return runners.pykubectl
+
+
+__all__ = ["Result", "Runners", "io"]
