@@ -82,6 +82,9 @@ class KubectlGroup(click.Group):
         command = self.get_command(ctx, name)
         if command is None:
             command = self.fallback_command(ctx, name)
+        if command is None and ctx.parent is not None:
+            # cobra's sub-groups answer with kubectl's usage hint rather than suggestions.
+            raise UsageError(f'unknown command "{name}"', _command_path(ctx))
         if command is None:
             raise UsageError(self.unknown_command_message(ctx, name), hint=False)
         return name, command, args[1:]

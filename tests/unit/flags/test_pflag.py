@@ -40,3 +40,12 @@ def test_bad_boolean_value(pykubectl):
 ])
 def test_usage_errors_match_kubectl(runners, args):
     runners.assert_same(*args)
+
+
+def test_options_lists_global_flags_as_kubectl_does(runners):
+    runners.assert_same("options")
+
+
+@pytest.mark.parametrize("args", [["zzzzzzzz"], ["versio"], ["confi"], ["config", "nope"]])
+def test_unknown_commands_match_kubectl(runners, args):
+    runners.assert_same(*args)
