@@ -46,7 +46,12 @@ def client_version() -> dict:
     }
 
 
-@click.command("version", cls=KubectlCommand)
+@click.command(
+    "version",
+    cls=KubectlCommand,
+    help="Print the client and server version information for the current context.",
+    examples="  # Print the client and server versions for the current context\n  kubectl version",
+)
 @pflag.boolean("--client", help="If true, shows client version only (no server required).")
 @pflag.string("-o", "--output", help="One of 'yaml' or 'json'.")
 def command(**params) -> None:

@@ -25,11 +25,19 @@ def _command_path(ctx: click.Context, name: str | None = None) -> str:
 
 
 class KubectlCommand(click.Command):
-    """A leaf verb. Global flags may appear anywhere among its arguments, as with kubectl."""
+    """A leaf verb. Global flags may appear anywhere among its arguments, as with kubectl.
 
-    def __init__(self, *args, **kwargs):
+    `examples` and `usage` (the part after the command path, e.g. "NAME [flags]") feed kubectl's help layout.
+    """
+
+    def __init__(self, *args, examples: str = "", usage: str = "[flags] [options]", **kwargs):
         kwargs.setdefault("context_settings", CONTEXT_SETTINGS)
         super().__init__(*args, **kwargs)
+        self.examples = examples
+        self.usage = usage
+
+    def format_help(self, ctx, formatter):
+        formatter.write(render_command_help(self, ctx.command_path))
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         state = _state(ctx)
@@ -119,6 +127,43 @@ class KubectlGroup(click.Group):
                  f'Use "{path} <command> --help" for more information about a given command.',
                  'Use "kubectl options" for a list of global command-line options (applies to all commands).']
         formatter.write("\n".join(text) + "\n")
+
+
+def _flag_default(option: click.Option) -> str:
+    shown = getattr(option, "pflag_default_text", None)
+    if shown is not None:
+        return shown
+    kind = getattr(option, "pflag_kind", "string")
+    default = option.default
+    if kind == "bool":
+        return "true" if default else "false"
+    if kind == "int":
+        return str(default if default is not None else 0)
+    if kind == "array":
+        return "[" + ",".join(default or ()) + "]"
+    return f"'{default or ''}'"
+
+
+def render_command_help(command: click.Command, path: str) -> str:
+    """kubectl's help for one verb: description, examples, options sorted by name, usage."""
+    parts = [(command.help or "").strip() + "\n"]
+    examples = getattr(command, "examples", "")
+    if examples:
+        parts.append("Examples:\n" + examples.rstrip("\n") + "\n")
+    options = [p for p in command.params if isinstance(p, click.Option) and not p.hidden
+               and p.name != "help"]
+    if options:
+        lines = ["Options:"]
+        for option in sorted(options, key=lambda o: max(o.opts, key=len).lstrip("-")):
+            long = max(option.opts, key=len)
+            short = [o for o in option.opts if not o.startswith("--")]
+            names = f"{short[0]}, {long}" if short else long
+            lines += [f"    {names}={_flag_default(option)}:", f"\t{option.help or ''}", ""]
+        parts.append("\n".join(lines))
+    usage = getattr(command, "usage", "[flags] [options]")
+    parts.append(f"Usage:\n  {path} {usage}\n")
+    parts.append('Use "kubectl options" for a list of global command-line options (applies to all commands).\n')
+    return "\n".join(parts)
 
 
 def _levenshtein(a: str, b: str) -> int:

@@ -49,3 +49,8 @@ def test_options_lists_global_flags_as_kubectl_does(runners):
 @pytest.mark.parametrize("args", [["zzzzzzzz"], ["versio"], ["confi"], ["config", "nope"]])
 def test_unknown_commands_match_kubectl(runners, args):
     runners.assert_same(*args)
+
+
+@pytest.mark.parametrize("args", [["version", "--help"], ["version", "-h"]])
+def test_command_help_matches_kubectl(runners, args):
+    runners.assert_same(*args)
