@@ -139,3 +139,34 @@ class ResourceTypeNotFound(KubectlError):
     def __init__(self, resource: str):
         super().__init__(f'the server doesn\'t have a resource type "{resource}"')
         self.resource = resource
+
+
+class TransportError(ConnectionFailure):
+    """A request that got no HTTP answer. `str()` is Go's url.Error text (`Get "URL": detail`),
+    which kubectl embeds in wrapped errors; `render()` is kubectl's StandardErrorMessage for it."""
+
+    def __init__(self, method: str, url: str, detail: str, host: str = ""):
+        op = method[:1].upper() + method[1:].lower()
+        super().__init__(f'{op} "{url}": {detail}')
+        self.method, self.url, self.detail, self.host = method, url, detail, host
+
+    @property
+    def refused(self) -> bool:
+        return "connection refused" in self.detail
+
+    def render(self) -> str:
+        if self.refused:
+            return (f"The connection to the server {self.host} was refused - "
+                    "did you specify the right host or port?")
+        return f"Unable to connect to the server: {self.detail}"
+
+
+class ExecPluginError(KubectlError):
+    """An exec credential plugin that could not run or gave unusable output (client-go's wording)."""
+
+
+class WarningsAsErrors(KubectlError):
+    """--warnings-as-errors and the server sent at least one warning."""
+
+    def render(self) -> str:
+        return f"error: {self}"

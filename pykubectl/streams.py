@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import sys
 from dataclasses import dataclass
 from typing import TextIO
@@ -37,6 +36,8 @@ class IOStreams:
         return self.out_is_terminal() and not os.environ.get("NO_COLOR")
 
     def terminal_width(self) -> int:
+        import shutil
+
         return shutil.get_terminal_size((80, 24)).columns
 
 

@@ -17,9 +17,7 @@ def main(argv: Sequence[str] | None = None, streams: IOStreams | None = None) ->
 
     streams = streams or IOStreams.system()
     args = list(sys.argv[1:] if argv is None else argv)
-    from pykubectl.cli.logging import configure
-
-    state = AppState(streams, setup_logging=configure)
+    state = AppState(streams, setup_logging=_configure_logging)
     try:
         result = root.main(args=args, prog_name="kubectl", standalone_mode=False, obj=state)
         return result if isinstance(result, int) else 0
@@ -66,6 +64,12 @@ def _from_click(exc, state) -> UsageError:
     if isinstance(exc, click.NoSuchOption):
         return FlagError(f"unknown flag: {exc.option_name}", path)
     return UsageError(exc.format_message(), path)
+
+
+def _configure_logging(verbosity: int, err) -> None:
+    from pykubectl.cli.logging import configure  # stdlib logging costs start-up time; load it on use
+
+    configure(verbosity, err)
 
 
 def entry_point() -> None:
