@@ -57,9 +57,13 @@ class InvalidConfigurationError(ConfigError):
         self.reasons = reasons
 
     def render(self) -> str:
+        # kubectl's checkErr unwraps an aggregate of one: only a missing context still reads as a
+        # configuration error; several reasons print as a bare list (no `error: ` prefix).
         if len(self.reasons) == 1:
-            return f"error: Error in configuration: {self.reasons[0]}"
-        return "error: Error in configuration: \n" + "\n".join(f"* {r}" for r in self.reasons)
+            if self.reasons[0].startswith("context was not found for specified context"):
+                return f"Error in configuration: {self.reasons[0]}"
+            return f"error: {self.reasons[0]}"
+        return "Error in configuration: \n" + "\n".join(f"* {r}" for r in self.reasons)
 
 
 class ConnectionFailure(KubectlError):
