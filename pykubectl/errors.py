@@ -174,3 +174,42 @@ class WarningsAsErrors(KubectlError):
 
     def render(self) -> str:
         return f"error: {self}"
+
+
+class PrintError(KubectlError):
+    """A printer could not render an object (bad -o value, template failure, unencodable data)."""
+
+
+class JSONPathParseError(PrintError):
+    """kubectl's `error parsing jsonpath <template>, <reason>` (cli-runtime JSONPathPrintFlags)."""
+
+    def __init__(self, template: str, reason: str):
+        super().__init__(f"error parsing jsonpath {template}, {reason}")
+        self.template = template
+        self.reason = reason
+
+    def render(self) -> str:
+        return f"error: {self}\n"
+
+
+class JSONPathExecuteError(PrintError):
+    """kubectl's `error executing jsonpath "<template>": Error executing template: ...` with its dump."""
+
+    def __init__(self, template: str, reason: str, dump: str):
+        super().__init__(f"error executing jsonpath {template!r}: {reason}")
+        self.template = template
+        self.reason = reason
+        self.dump = dump
+
+    def render(self) -> str:
+        return self.dump
+
+
+class UnknownOutputFormat(PrintError):
+    """`-o` names no printer: kubectl lists every format the command accepts."""
+
+    def __init__(self, output: str, allowed: list[str]):
+        super().__init__(f'unable to match a printer suitable for the output format "{output}", '
+                         f"allowed formats are: {','.join(allowed)}")
+        self.output = output
+        self.allowed = allowed
