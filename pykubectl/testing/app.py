@@ -40,6 +40,9 @@ def _optional(module: str) -> Any:
         if exc.name != f"{__package__}.{module}":
             raise
         return None
+    except ImportError:  # a half-written sibling module: serve discovery anyway, but say why objects are missing
+        log.warning("pykubectl.testing.%s cannot be imported; objects are not served", module, exc_info=True)
+        return None
 
 
 @dataclass
@@ -62,10 +65,14 @@ class ServerState:
 
     def reset(self) -> None:
         """Forget every object and CRD: the state right after start."""
+        if self.store is not None:
+            reset = getattr(self.store, "reset", None)
+            if reset is not None:
+                reset()
+            else:  # a store without reset(): initialise the same object again, so the routes keep it
+                self.store.__init__(self.catalog)
         for crd in self.catalog.crds():
             self.catalog.remove_crd(crd)
-        if self.store is not None:
-            self.store.reset()
 
 
 NOT_FOUND_TEXT = "404 page not found\n"

@@ -1,1 +1,75 @@
-"""pytest fixtures for the test API server (filled in by the test-server work)."""
+"""pytest fixtures for the test API server: one server per session, a fresh state and kubeconfig per test.
+
+* `kube_apiserver` (session): a started FakeApiServer; None under `--kube-real=KUBECONFIG`.
+* `kubeconfig_file` (function): a kubeconfig for the admin token user, written to the test's tmp_path after
+  the server has been reset to its start state (every object and CRD gone; default namespaces back). Under
+  `--kube-real` it is the given file, untouched.
+* `kubeconfig_for` (function): `kubeconfig_for(user="cert"|"limited"|"token", namespace=None)` → path.
+* marker `needs_simulation`: the test needs the simulated server (it inspects or resets server state); it is
+  skipped under `--kube-real`.
+
+Heavy imports (aiohttp, trustme) happen only when a fixture is used, so loading this plugin costs nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REAL_OPTION = "--kube-real"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pykubectl-testing", "pykubectl test API server")
+    group.addoption(REAL_OPTION, action="store", default=None, metavar="KUBECONFIG",
+                    help="run the tests against the real cluster this kubeconfig names instead of the "
+                         "simulated API server (tests marked needs_simulation are skipped)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_simulation: needs pykubectl's simulated API server; "
+                                       "skipped under --kube-real")
+
+
+def _real_kubeconfig(config: pytest.Config) -> str | None:
+    return config.getoption(REAL_OPTION, default=None)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_simulation") and _real_kubeconfig(item.config):
+        pytest.skip("needs the simulated API server (running with --kube-real)")
+
+
+@pytest.fixture(scope="session")
+def kube_apiserver(request: pytest.FixtureRequest):
+    if _real_kubeconfig(request.config):
+        yield None
+        return
+    from pykubectl.testing.threaded import FakeApiServer
+
+    server = FakeApiServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def kubeconfig_for(kube_apiserver, tmp_path: Path, request: pytest.FixtureRequest):
+    """A factory writing a kubeconfig for one of the server's users; the server state is reset once first."""
+    real = _real_kubeconfig(request.config)
+    if kube_apiserver is not None:
+        kube_apiserver.reset()
+
+    def make(user: str = "token", namespace: str | None = None) -> Path:
+        if real:
+            return Path(real)
+        return kube_apiserver.write_kubeconfig(tmp_path / f"kubeconfig-{user}", user=user, namespace=namespace)
+
+    return make
+
+
+@pytest.fixture
+def kubeconfig_file(kubeconfig_for) -> Path:
+    return kubeconfig_for("token")
