@@ -1021,7 +1021,11 @@ def unset_property(config: EditableConfig, path: str) -> None:
     _modify(config, navigation_steps(path), "", True, True)
 
 
-class UnexpectedArgs(KubectlError):
+class ErrorWithHelp(KubectlError):
+    """An argument error after which kubectl prints the verb's help to stdout (cmd.Help(), then CheckErr)."""
+
+
+class UnexpectedArgs(ErrorWithHelp):
     """kubectl's helpErrorf: the verb's help goes to stdout, then `error: Unexpected args: [a b]`."""
 
     def __init__(self, args, message: str = "Unexpected args"):
@@ -1050,3 +1054,8 @@ def go_quote(text: str) -> str:
         else:
             out.append(f"\\U{ord(char):08x}")
     return '"' + "".join(out) + '"'
+
+
+def new_exec_config(command: str) -> dict:
+    """A fresh exec block as set-credentials creates it (nil args and env print as null)."""
+    return {**_EXEC_DEFAULTS, "command": command}

@@ -59,12 +59,12 @@ class SetContextOptions:
 @pflag.string("--namespace", help="namespace for the context entry in kubeconfig")
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
-    from pykubectl.config.editing import UnexpectedArgs
+    from pykubectl.config.editing import ErrorWithHelp
 
     options = SetContextOptions.from_flags(params)
     try:
         options.validate_args()
-    except UnexpectedArgs:
+    except ErrorWithHelp:
         ctx = click.get_current_context()
         current_streams().out.write(render_command_help(ctx.command, ctx.command_path))
         raise

@@ -44,12 +44,12 @@ class UseContextOptions:
 @click.command("use-context", cls=KubectlCommand, help=HELP, examples=EXAMPLES, usage="CONTEXT_NAME [options]")
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
-    from pykubectl.config.editing import UnexpectedArgs
+    from pykubectl.config.editing import ErrorWithHelp
 
     options = UseContextOptions.from_flags(params)
     try:
         options.validate()
-    except UnexpectedArgs:
+    except ErrorWithHelp:
         ctx = click.get_current_context()
         current_streams().out.write(render_command_help(ctx.command, ctx.command_path))
         raise
