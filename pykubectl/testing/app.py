@@ -75,6 +75,7 @@ class ServerState:
             self.catalog.remove_crd(crd)
 
 
+STATE = web.AppKey("state", ServerState)
 NOT_FOUND_TEXT = "404 page not found\n"
 
 
@@ -107,7 +108,7 @@ def build_app(state: ServerState | None = None) -> web.Application:
     state = state or ServerState()
     app = web.Application(middlewares=[error_middleware, auth_middleware(state.authenticator, state.authorizer)],
                           client_max_size=64 * 1024 * 1024)
-    app["state"] = state
+    app[STATE] = state
     DiscoveryHandlers(state.catalog, state.version_info).add_routes(app)
     OpenAPIHandlers(state.openapi).add_routes(app)
     # The review kinds are answered here, never stored: register them before the generic object routes.

@@ -30,6 +30,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs_simulation: needs pykubectl's simulated API server; "
                                        "skipped under --kube-real")
+    # aiohttp prefers typed keys for request["user"] and friends; its own default filter hides this warning
+    # outside pytest, so hide it inside too (matched by text, so aiohttp need not be imported here).
+    config.addinivalue_line("filterwarnings", "ignore:It is recommended to use web.:UserWarning")
 
 
 def _real_kubeconfig(config: pytest.Config) -> str | None:
