@@ -26,9 +26,18 @@ def _encode_data(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def _sorted_json(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _sorted_json(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_json(v) for v in value]
+    return value
+
+
 def _extensions_v1(extensions: dict[str, object]) -> list[dict]:
-    # clientcmd keeps extensions in a map; the v1 list comes back sorted by name.
-    return [{"name": name, "extension": extensions[name]} for name in sorted(extensions)]
+    # clientcmd keeps extensions in a map; the v1 list comes back sorted by name. Each extension is the
+    # raw JSON that YAMLToJSON produced from a Go map, so its keys are sorted at every level.
+    return [{"name": name, "extension": _sorted_json(extensions[name])} for name in sorted(extensions)]
 
 
 def _extension_map(items) -> dict[str, object]:

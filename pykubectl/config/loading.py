@@ -115,7 +115,17 @@ def decode_kubeconfig(raw: bytes) -> dict:
                 raise ConfigError(f"error converting *[]{kind_name} into *map[string]*api.{target}: "
                                   f'duplicate name "{name}" in list')
             seen.add(name)
+    _set_defaults(data)
     return data
+
+
+def _set_defaults(data: dict) -> None:
+    """The v1 scheme's defaulting: exec plugins of the beta APIs default interactiveMode to IfAvailable."""
+    for item in data.get("users") or []:
+        exec_block = ((item or {}).get("user") or {}).get("exec")
+        if isinstance(exec_block, dict) and not exec_block.get("interactiveMode") and exec_block.get(
+                "apiVersion") in ("client.authentication.k8s.io/v1beta1", "client.authentication.k8s.io/v1alpha1"):
+            exec_block["interactiveMode"] = "IfAvailable"
 
 
 # --- go-yaml v2 compatible reading -------------------------------------------------------------------

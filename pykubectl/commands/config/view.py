@@ -28,20 +28,20 @@ class ViewOptions:
     flatten: bool
     minify: bool
     args: tuple[str, ...]
+    allow_missing_keys: bool = True
 
     @classmethod
     def from_flags(cls, params: dict) -> ViewOptions:
         return cls(output=params.get("output") or "yaml", merge=params["merge"], raw=params["raw"],
-                   flatten=params["flatten"], minify=params["minify"], args=tuple(params.get("args") or ()))
+                   flatten=params["flatten"], minify=params["minify"], args=tuple(params.get("args") or ()),
+                   allow_missing_keys=params["allow_missing_template_keys"])
 
     def validate(self) -> None:
         if self.args:
             raise UsageError(f"unexpected arguments: [{' '.join(self.args)}]", "kubectl config view")
         kind = self.output.split("=", 1)[0]
         if kind not in ALLOWED_FORMATS:
-            from pykubectl.errors import KubectlError as _Error
-
-            raise _Error(f'unable to match a printer suitable for the output format "{self.output}", '
+            raise KubectlError(f'unable to match a printer suitable for the output format "{self.output}", '
                          f"allowed formats are: {','.join(ALLOWED_FORMATS)}")
 
 
@@ -85,7 +85,7 @@ def run(options: ViewOptions, session) -> None:
         flatten(config)
     elif not options.raw:
         redact(config)
-    session.streams.out.write(_render(options.output, config.to_v1()))
+    session.streams.out.write(_render(options, config.to_v1()))
 
 
 def minify(config) -> None:
@@ -153,8 +153,8 @@ def redact(config) -> None:
             cluster.data["certificate-authority-data"] = DATA_OMITTED
 
 
-def _render(output: str, data: dict) -> str:
-    kind, _, argument = output.partition("=")
+def _render(options: ViewOptions, data: dict) -> str:
+    kind, _, argument = options.output.partition("=")
     if kind == "yaml":
         from pykubectl.printing.structured import to_yaml
 
@@ -177,6 +177,6 @@ def _render(output: str, data: dict) -> str:
             except OSError as exc:
                 raise KubectlError(f"error reading --template {argument}, {exc}") from None
         if kind == "jsonpath-as-json":
-            return jsonpath.render(template, data, as_json=True)
-        return jsonpath.render(template, data)
+            return jsonpath.render_as_json(template, data, allow_missing_keys=options.allow_missing_keys)
+        return jsonpath.render(template, data, allow_missing_keys=options.allow_missing_keys)
     raise KubectlError(f"--output {kind} is not supported by pykubectl yet")
