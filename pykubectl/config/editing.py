@@ -45,6 +45,9 @@ _STRING_FIELDS = {
 }
 # Fields v1 always writes, even when empty (no `omitempty` in CG:tools/clientcmd/api/v1/types.go).
 _ALWAYS = {"clusters": ("server",), "users": (), "contexts": ("cluster", "user")}
+# kubectl's unset turns a nil map into an empty one or back: invisible in the file, but enough for
+# ModifyConfig's DeepEqual to see a change and rewrite the file. This marker key stands for that.
+_TOUCHED = "\0touched"
 _EXEC_DEFAULTS = {"command": "", "args": None, "env": None, "apiVersion": "", "installHint": "",
                   "provideClusterInfo": False, "interactiveMode": ""}
 
@@ -278,6 +281,8 @@ def encode_stanza(section: str, stanza: Stanza) -> dict:
     for key in _ALWAYS[section]:
         out[key] = ""
     for key, value in stanza.fields.items():
+        if key.startswith(_TOUCHED[0]):
+            continue
         if key in _BYTES_FIELDS:
             out[key] = _b64(value)
         elif key == "extensions":
@@ -968,7 +973,7 @@ def _modify(config: EditableConfig, steps: list[_Step], value: str, unset: bool,
     if first.value == "preferences":
         if not more:
             if unset:
-                config.preferences = {}
+                config.preferences = {_TOUCHED: True}
                 return
             raise PanicError("unrecognized type: {false map[]}")
         leaf = steps[1]
@@ -978,6 +983,7 @@ def _modify(config: EditableConfig, steps: list[_Step], value: str, unset: bool,
         if not more or len(steps) == 2:
             if unset:
                 config.preferences.pop("extensions", None)
+                config.preferences[_TOUCHED] = True
                 return
         raise ConfigError("can't set a map to a value: map[]")
     if first.value == "current-context":
@@ -999,6 +1005,8 @@ def _modify_stanza(stanza: Stanza, steps: list[_Step], value: str, unset: bool, 
     if unset:
         if v1_key in ("exec", "auth-provider", "extensions", "as-groups", "as-user-extra"):
             stanza.fields.pop(v1_key, None)
+            if v1_key in ("extensions", "as-user-extra"):
+                stanza.fields[_TOUCHED] = True
             return
         if step.value == "-":
             stanza.origin = ""
