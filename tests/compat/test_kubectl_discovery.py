@@ -239,3 +239,25 @@ def test_bad_token_is_unauthorized(kubectl, runners, kubeconfig_file, tmp_path):
 def test_unknown_path_reads_as_not_found(kubectl):
     assert tuple(kubectl("get", "--raw", "/nope")) == (
         "", "Error from server (NotFound): the server could not find the requested resource\n", 1)
+
+
+@pytest.mark.parametrize("minor", ["29", "33"])
+def test_dispatcher_picks_the_kubectl_of_the_reported_minor(minor, tmp_path: Path):
+    """The `kubectl` on PATH asks /version first and runs kubectl.1.<minor>; discovery must suit that one."""
+    from pykubectl.testing.app import ServerState
+    from pykubectl.testing.handlers.discovery import VERSION_INFO
+    from pykubectl.testing.threaded import FakeApiServer
+
+    dispatcher = shutil.which("kubectl")
+    _other_kubectl(f"1.{minor}")
+    state = ServerState(version_info={**VERSION_INFO, "minor": minor, "gitVersion": f"v1.{minor}.5"})
+    env = {"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    with FakeApiServer(state=state) as server:
+        kubeconfig = server.write_kubeconfig(tmp_path / "kubeconfig")
+        version = subprocess.run([dispatcher, "--kubeconfig", str(kubeconfig), "version"], capture_output=True,
+                                 text=True, env=env, timeout=60)
+        resources = subprocess.run([dispatcher, "--kubeconfig", str(kubeconfig), "api-resources"],
+                                   capture_output=True, text=True, env=env, timeout=60)
+    assert version.stdout.startswith(f"Client Version: v1.{minor}.")
+    assert version.stdout.splitlines()[-1] == f"Server Version: v1.{minor}.5"
+    assert (resources.stdout, resources.returncode) == (API_RESOURCES, 0), resources.stderr
