@@ -221,3 +221,58 @@ SCENARIOS = [
 def test_config_write_matches_kubectl(runners, tmp_path, monkeypatch, scenario):
     layout, *args = scenario
     assert_same_outcome(runners, tmp_path, monkeypatch, layout, *args)
+
+
+@pytest.mark.parametrize("scenario", [
+    ("explicit", "set-context", "prod", "--namespace=other"),
+    ("env2", "set-credentials", "staging-user", "--token=abc"),
+    ("env3", "rename-context", "prod", "production"),
+    ("explicit", "set", "users.exec-user.token", "a long token with many words that keeps going well past column 80"),
+], ids=lambda s: f"{s[0]}:{' '.join(s[1:])}")
+def test_view_raw_agrees_after_write(runners, tmp_path, monkeypatch, scenario):
+    """`kubectl config view --raw` (the real one) reads our written files exactly as it reads its own."""
+    layout, *args = scenario
+    _, _, (kroot, kenv), (proot, penv) = assert_same_outcome(runners, tmp_path, monkeypatch, layout, *args)
+    views = []
+    for root, env in ((kroot, kenv), (proot, penv)):
+        extra = [f"--kubeconfig={root / LAYOUTS[layout].kubeconfig_flag}"] if LAYOUTS[layout].kubeconfig_flag else []
+        monkeypatch.chdir(root)
+        result = runners.kubectl("config", "view", "--raw", *extra, env=env)
+        assert result.exit_code == 0, result.stderr
+        views.append(result.stdout.replace(str(root), ROOT))
+    assert views[0] == views[1]
+
+
+def test_existing_file_mode_and_symlink_are_kept(runners, tmp_path, monkeypatch):
+    """kubectl writes in place: a 0644 file stays 0644 and a symlinked kubeconfig stays a symlink."""
+    outcomes = []
+    for tool in ("kubectl", "pykubectl"):
+        root = tmp_path / tool
+        (root / "real").mkdir(parents=True)
+        target = root / "real" / "config"
+        target.write_bytes((FIXTURES / "write-base.yaml").read_bytes())
+        target.chmod(0o644)
+        link = root / "link"
+        link.symlink_to(target)
+        result = getattr(runners, tool)("config", "use-context", "prod", f"--kubeconfig={link}")
+        assert result.exit_code == 0, result.stderr
+        assert link.is_symlink()
+        outcomes.append((target.read_bytes(), stat.S_IMODE(target.stat().st_mode)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[1][1] == 0o644
+
+
+def test_lock_file_blocks_the_write_as_in_kubectl(runners, tmp_path, monkeypatch):
+    outcomes = []
+    for tool in ("kubectl", "pykubectl"):
+        root = tmp_path / tool
+        env = _prepare(root, LAYOUTS["env2"])
+        (root / "b" / "two.lock").write_text("")
+        result = getattr(runners, tool)("config", "use-context", "staging", env=env)
+        outcomes.append((_normalise(result, root), _snapshot(root)))
+    assert outcomes[1] == outcomes[0]
+    assert "two.lock: file exists" in outcomes[1][0][1]
+
+
+def test_use_alias_matches_kubectl(runners, tmp_path, monkeypatch):
+    assert_same_outcome(runners, tmp_path, monkeypatch, "explicit", "use", "prod")

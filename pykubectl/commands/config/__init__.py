@@ -21,6 +21,8 @@ CONFIG_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("set-credentials", f"{_PKG}.set_credentials", "Set a user entry in kubeconfig"),
     CommandSpec("unset", f"{_PKG}.unset", "Unset an individual value in a kubeconfig file"),
     CommandSpec("use-context", f"{_PKG}.use_context", "Set the current-context in a kubeconfig file"),
+    # kubectl's alias for use-context (cobra Aliases); hidden, as cobra never lists aliases.
+    CommandSpec("use", f"{_PKG}.use_context", "Set the current-context in a kubeconfig file", hidden=True),
     CommandSpec("view", f"{_PKG}.view", "Display merged kubeconfig settings or a specified kubeconfig file"),
 )
 
