@@ -227,7 +227,7 @@ def _go_yaml_to_json(raw: bytes) -> object:
         node = loader.get_node()
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise ConfigError(_go_yaml_message(exc)) from None
+        raise ConfigError(_go_yaml_message(exc, raw)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"yaml: {exc}") from None
     except (ValueError, TypeError) as exc:
@@ -237,13 +237,13 @@ def _go_yaml_to_json(raw: bytes) -> object:
     return _jsonable(data)
 
 
-def _go_yaml_message(exc) -> str:
+def _go_yaml_message(exc, raw: bytes = b"") -> str:
     """go-yaml's parser.fail(): `yaml: line N: problem`, with its own choice of which line to name."""
     import yaml
 
     problem = exc.problem or "unknown problem parsing YAML content"
     if isinstance(exc, yaml.composer.ComposerError) and problem == "found undefined alias":
-        name = exc.problem_mark and _alias_name(exc)
+        name = _alias_name(exc, raw)
         return f"yaml: unknown anchor '{name}' referenced"
     line = 0
     if exc.problem_mark is not None and exc.problem_mark.line != 0:
@@ -256,17 +256,14 @@ def _go_yaml_message(exc) -> str:
     return f"yaml: {where}{problem}"
 
 
-def _alias_name(exc) -> str:
-    text = str(exc)
-    match = re.search(r"found undefined alias '?([^'\s]+)'?", text)
-    if match and match.group(1) not in ("alias",):
-        return match.group(1)
+def _alias_name(exc, raw: bytes) -> str:
+    """The alias at the error mark (libyaml's marks carry no buffer, so read it from the source)."""
     mark = exc.problem_mark
-    buffer = getattr(mark, "buffer", None)
-    if buffer:
-        rest = buffer[mark.pointer:].lstrip("*")
-        return re.split(r"[\s,\]\}]", rest, maxsplit=1)[0]
-    return ""
+    if mark is None:
+        return ""
+    text = raw.decode("utf-8", "replace")
+    rest = text[mark.index:].lstrip("*")
+    return re.split(r"[\s,\]\}]", rest, maxsplit=1)[0]
 
 
 def _format_go_float(value: float) -> str:
