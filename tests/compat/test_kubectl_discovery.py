@@ -196,10 +196,15 @@ def test_explain_pod_containers(kubectl):
     assert "  resources\t<ResourceRequirements>" in lines
 
 
-def test_explain_deployment_recurses_into_refs(kubectl):
-    out, err, code = kubectl("explain", "deployment.spec.strategy.rollingUpdate.maxSurge")
+def test_explain_follows_refs_and_names_their_types(kubectl):
+    out, err, code = kubectl("explain", "deployment.spec.strategy.rollingUpdate")
     assert code == 0, err
-    assert out.splitlines()[:4] == ["GROUP:      apps", "KIND:       Deployment", "VERSION:    v1", ""]
+    lines = out.splitlines()
+    assert lines[:5] == ["GROUP:      apps", "KIND:       Deployment", "VERSION:    v1", "",
+                         "FIELD: rollingUpdate <RollingUpdateDeployment>"]
+    assert "  maxSurge\t<IntOrString>" in lines
+    out, err, code = kubectl("explain", "pods.spec.containers.resources")
+    assert "  limits\t<map[string]Quantity>" in out.splitlines()
 
 
 def test_auth_whoami_per_user(kubectl):

@@ -74,6 +74,10 @@ def test_schemas_keep_kubernetes_extensions(server):
     assert schemas["io.k8s.api.core.v1.Container"]["properties"]["name"]["type"] == "string"  # no null types
     assert "enum" not in pod["properties"]["kind"]
     assert "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" in schemas  # referenced schemas come along
+    int_or_string = schemas["io.k8s.apimachinery.pkg.util.intstr.IntOrString"]
+    assert (int_or_string["format"], int_or_string["oneOf"]) == ("int-or-string", [{"type": "integer"},
+                                                                                    {"type": "string"}])
+    assert "type" not in schemas["io.k8s.apimachinery.pkg.api.resource.Quantity"]
 
 
 def test_cross_group_subresource_schema_is_included(server):

@@ -49,11 +49,14 @@ def _schema(node, property_name: str = ""):
     if not isinstance(node, dict):
         return node
     if "oneOf" in node and all(isinstance(o, dict) and set(o) == {"type"} for o in node["oneOf"]):
-        types = {t for o in node["oneOf"] for t in (o["type"] if isinstance(o["type"], list) else [o["type"]])}
+        # IntOrString and Quantity: the v3 document gives their alternatives as oneOf, without a type.
+        types = [t for o in node["oneOf"] for t in (o["type"] if isinstance(o["type"], list) else [o["type"]])
+                 if t != "null"]
         merged = {k: v for k, v in node.items() if k != "oneOf"}
-        merged["type"] = "string"
         if "integer" in types:
             merged["format"] = "int-or-string"
+            types = ["integer", "string"]
+        merged["oneOf"] = [{"type": t} for t in types]
         return merged
     out: dict = {}
     for key, value in node.items():
