@@ -276,3 +276,8 @@ def test_lock_file_blocks_the_write_as_in_kubectl(runners, tmp_path, monkeypatch
 
 def test_use_alias_matches_kubectl(runners, tmp_path, monkeypatch):
     assert_same_outcome(runners, tmp_path, monkeypatch, "explicit", "use", "prod")
+
+
+@pytest.mark.parametrize("args", [("set-context", "x", "-n", "foo"), ("set-cluster", "x", "-s", "foo")])
+def test_global_shorthand_hidden_by_own_flag_is_unknown(runners, tmp_path, monkeypatch, args):
+    assert_same_outcome(runners, tmp_path, monkeypatch, "explicit", *args)

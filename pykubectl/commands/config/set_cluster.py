@@ -86,8 +86,14 @@ class SetClusterOptions:
 @pflag.string("--certificate-authority", help="Path to certificate-authority file for the cluster entry in kubeconfig")
 @pflag.boolean("--embed-certs", default=None, help="embed-certs for the cluster entry in kubeconfig")
 @pflag.string("--proxy-url", help="proxy-url for the cluster entry in kubeconfig")
+# kubectl's own --server here hides the global flag, shorthand -s included: -s is an unknown flag.
+@pflag.string("-s", hidden=True)
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
+    if params.pop("s") is not None:
+        from pykubectl.errors import FlagError
+
+        raise FlagError("unknown shorthand flag: 's' in -s", click.get_current_context().command_path)
     from pykubectl.config.editing import ErrorWithHelp
 
     options = SetClusterOptions.from_flags(params)

@@ -57,8 +57,14 @@ class SetContextOptions:
 @pflag.string("--cluster", help="cluster for the context entry in kubeconfig")
 @pflag.string("--user", help="user for the context entry in kubeconfig")
 @pflag.string("--namespace", help="namespace for the context entry in kubeconfig")
+# kubectl's own --namespace here hides the global flag, shorthand -n included: -n is an unknown flag.
+@pflag.string("-n", hidden=True)
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
+    if params.pop("n") is not None:
+        from pykubectl.errors import FlagError
+
+        raise FlagError("unknown shorthand flag: 'n' in -n", click.get_current_context().command_path)
     from pykubectl.config.editing import ErrorWithHelp
 
     options = SetContextOptions.from_flags(params)
