@@ -44,6 +44,7 @@ class KubectlCommand(click.Command):
         state.command_path = ctx.command_path
         result = scan(args, specs_of(self), global_specs(), ctx.command_path)
         own_explicit = state.absorb(result.extracted)
+        state.validate(ctx.command_path)
         remaining = super().parse_args(ctx, result.args)
         ctx.params.update(own_explicit)
         return remaining

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from pykubectl.config.overrides import ConfigOverrides
-from pykubectl.errors import FlagError
-from pykubectl.flags.pflag import FlagSpec
+from pykubectl.flags.pflag import FlagSpec, display_name, parse_bool, parse_int
 from pykubectl.streams import IOStreams
 
 GLOBAL_PREFIX = "global:"
@@ -63,9 +62,10 @@ def global_specs() -> list[FlagSpec]:
         dest = GLOBAL_PREFIX + flag.long
         takes_value = flag.kind != "bool"
         multiple = flag.kind == "array"
-        specs.append(FlagSpec(flag.long, None, takes_value, dest, multiple))
+        display = display_name(flag.long, flag.short)
+        specs.append(FlagSpec(flag.long, None, takes_value, dest, multiple, display))
         if flag.short:
-            specs.append(FlagSpec(None, flag.short, takes_value, dest, multiple))
+            specs.append(FlagSpec(None, flag.short, takes_value, dest, multiple, display))
     return specs
 
 
@@ -93,20 +93,23 @@ class AppState:
                 self.global_values[flag.long] = value
         return own
 
+    def validate(self, command_path: str) -> None:
+        """Type-check global values once the leaf is known: pflag's errors name the leaf command."""
+        for long, raw in list(self.global_values.items()):
+            flag = _BY_DEST[GLOBAL_PREFIX + long]
+            display = display_name(flag.long, flag.short)
+            if flag.kind == "bool" and isinstance(raw, str):
+                self.global_values[long] = parse_bool(raw, display, command_path)
+            elif flag.kind == "int" and isinstance(raw, str):
+                self.global_values[long] = parse_int(raw, display, command_path)
+
     def overrides(self) -> ConfigOverrides:
         values: dict[str, object] = {}
         for long, raw in self.global_values.items():
             flag = _BY_DEST[GLOBAL_PREFIX + long]
             if not flag.attr:
                 continue
-            if flag.kind == "int":
-                try:
-                    values[flag.attr] = int(str(raw))
-                except ValueError:
-                    raise FlagError(
-                        f'invalid argument "{raw}" for "-{flag.short or flag.long}, --{flag.long}" flag: '
-                        f'strconv.ParseInt: parsing "{raw}": invalid syntax', self.command_path) from None
-            elif flag.kind == "array":
+            if flag.kind == "array":
                 values[flag.attr] = tuple(raw)  # type: ignore[arg-type]
             elif flag.kind == "string":
                 values[flag.attr] = str(raw) if raw != "" else None

@@ -18,12 +18,28 @@ _TRUE = {"1", "t", "T", "true", "TRUE", "True"}
 _FALSE = {"0", "f", "F", "false", "FALSE", "False"}
 
 
-def parse_bool(text: str, flag: str) -> bool:
+def parse_bool(text: str, display: str, command_path: str | None = None) -> bool:
+    """pflag's bool parsing; `display` is how pflag names the flag: "-A, --all-namespaces" or "--merge"."""
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise FlagError(f'invalid argument "{text}" for "{flag}" flag: strconv.ParseBool: parsing "{text}": invalid syntax')
+    raise FlagError(f'invalid argument "{text}" for "{display}" flag: strconv.ParseBool: '
+                    f'parsing "{text}": invalid syntax', command_path)
+
+
+def parse_int(text: str, display: str, command_path: str | None = None) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise FlagError(f'invalid argument "{text}" for "{display}" flag: strconv.ParseInt: '
+                        f'parsing "{text}": invalid syntax', command_path) from None
+
+
+def display_name(long: str | None, short: str | None) -> str:
+    if long and short:
+        return f"-{short}, --{long}"
+    return f"--{long}" if long else f"-{short}"
 
 
 class CommaSeparated(click.ParamType):
@@ -76,6 +92,7 @@ class FlagSpec:
     takes_value: bool
     dest: str
     multiple: bool = False
+    display: str = ""
 
 
 @dataclass
@@ -90,11 +107,15 @@ def specs_of(command: click.Command) -> list[FlagSpec]:
         if not isinstance(param, click.Option):
             continue
         takes_value = not param.is_flag
-        for opt in [*param.opts, *param.secondary_opts]:
+        opts = [*param.opts, *param.secondary_opts]
+        long = next((o[2:] for o in opts if o.startswith("--")), None)
+        short = next((o[1:] for o in opts if not o.startswith("--")), None)
+        display = display_name(long, short)
+        for opt in opts:
             if opt.startswith("--"):
-                specs.append(FlagSpec(opt[2:], None, takes_value, param.name or ""))
+                specs.append(FlagSpec(opt[2:], None, takes_value, param.name or "", display=display))
             else:
-                specs.append(FlagSpec(None, opt[1:], takes_value, param.name or ""))
+                specs.append(FlagSpec(None, opt[1:], takes_value, param.name or "", display=display))
     return specs
 
 
@@ -133,8 +154,12 @@ def scan(
                 raise FlagError(f"unknown flag: --{name}", command_path)
             is_foreign = name not in own_long
             if not spec.takes_value:
-                if has_value or is_foreign:
-                    extracted[spec.dest] = parse_bool(value, name) if has_value else True
+                if has_value and is_foreign:
+                    extracted[spec.dest] = value  # validated by the leaf, which knows the command path
+                elif has_value:
+                    extracted[spec.dest] = parse_bool(value, spec.display, command_path)
+                elif is_foreign:
+                    extracted[spec.dest] = True
                 else:
                     out.append(arg)
                 i += 1
@@ -180,7 +205,8 @@ def _scan_shorthands(arg, next_arg, own_short, foreign_short, out, extracted, co
         rest = letters[j + 1:]
         if not spec.takes_value:
             if rest.startswith("="):
-                extracted[spec.dest] = parse_bool(rest[1:], spec.long or letter)
+                extracted[spec.dest] = (rest[1:] if is_foreign
+                                        else parse_bool(rest[1:], spec.display, command_path))
                 return False
             if is_foreign:
                 extracted[spec.dest] = True

@@ -97,8 +97,7 @@ def test_one_broken_file_among_good_ones(runners):
     ("view", "--output=json"),
     ("view", "-ojson"),
     ("view", "extra-arg"),
-    pytest.param(("view", "--merge=maybe"), marks=pytest.mark.xfail(
-        strict=True, reason="flags/pflag.py: bool parse errors lack the '--' and the --help hint")),
+    ("view", "--merge=maybe"),
     ("view", "--merge"),
     ("get-contexts", "dev"),
     ("get-contexts", "prod", "dev"),
