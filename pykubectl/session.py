@@ -43,7 +43,8 @@ class Session:
         from pykubectl.client.rest import RestClient
 
         return RestClient(self.settings, warnings=self.streams.err,
-                          warnings_as_errors=self.overrides.warnings_as_errors)
+                          warnings_as_errors=self.overrides.warnings_as_errors,
+                          stdin=self.streams.stdin, stdin_is_terminal=self.streams.in_is_terminal)
 
     @cached_property
     def discovery(self) -> Discovery:
@@ -60,3 +61,7 @@ class Session:
     def close(self) -> None:
         if "client" in self.__dict__:
             self.client.close()
+
+    def warnings_error(self):
+        """--warnings-as-errors: the error to raise once the command has succeeded (None: carry on)."""
+        return self.client.warnings_error() if "client" in self.__dict__ else None

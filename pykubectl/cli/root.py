@@ -36,4 +36,11 @@ root = KubectlGroup(
 
 @root.result_callback()
 def _done(*_args, **_kwargs):
+    # --warnings-as-errors fails a command that succeeded but got server warnings (kubectl's PostRunE).
+    import click
+
+    session = click.get_current_context().meta.get("pykubectl.session")
+    error = session.warnings_error() if session is not None else None
+    if error is not None:
+        raise error
     return 0

@@ -27,6 +27,7 @@ from pykubectl.client.transport import (
 from pykubectl.config.resolve import ConnectionSettings
 from pykubectl.errors import (
     ApiError,
+    ConfigError,
     ExecPluginError,
     Expired,
     KubectlError,
@@ -123,6 +124,9 @@ class RestClient:
                  sleep: Callable[[float], None] = time.sleep,
                  transport_factory: Callable[..., Transport] = build_transport):
         self.settings = settings
+        self.timeout = parse_timeout(settings.request_timeout)  # a bad --request-timeout fails here, early
+        if is_tls(settings) and settings.insecure_skip_tls_verify and (settings.ca_file or settings.ca_data):
+            raise ConfigError("specifying a root certificates file with the insecure flag is not allowed")
         self.base_url = settings.server.rstrip("/")
         self.host = urlsplit(settings.server).netloc
         colour = False
@@ -197,16 +201,19 @@ class RestClient:
 
     def request(self, method: str, path: str, params: Params = None, json: Any = None,
                 content: bytes | str | None = None, headers: Mapping[str, str] | None = None,
-                *, discovery: bool = False, stream: bool = False, raise_for_status: bool = True) -> httpx.Response:
+                *, discovery: bool = False, raw: bool = False, stream: bool = False,
+                raise_for_status: bool = True) -> httpx.Response:
         """Send one request (with client-go's retries) and return the 2xx response, else raise ApiError.
 
-        `discovery` marks discovery and /version calls, which default to client-go's 32 s timeout."""
+        `discovery` marks discovery and /version calls, which default to client-go's 32 s timeout.
+        `raw` (implied by `discovery`) is client-go's AbsPath + Raw(): errors never decode a Status body
+        and carry no "(get pods x)" suffix."""
         if json is not None:
             content = jsonlib.dumps(json, separators=(",", ":")).encode()
             headers = {"Content-Type": "application/json", **(headers or {})}
         if isinstance(content, str):
             content = content.encode()
-        timeout = parse_timeout(self.settings.request_timeout)
+        timeout = self.timeout
         if discovery and timeout is None:
             timeout = DISCOVERY_TIMEOUT
         query: list[tuple[str, Any]] = list(params.items() if isinstance(params, Mapping) else (params or []))
@@ -233,10 +240,11 @@ class RestClient:
         self.warning_printer.handle(parse_warnings(response.headers.get_list("Warning")))
         if raise_for_status and not 200 <= response.status_code <= 206:
             body = response.read()
-            resource, group, name = resource_of(path)
+            raw = raw or discovery
+            resource, group, name = ("", "", "") if raw else resource_of(path)
             retry = response.headers.get("Retry-After", "")
             raise error_from_response(response.status_code, body, response.headers.get("Content-Type"), method,
-                                      resource, group, name, int(retry) if retry.isdigit() else 0)
+                                      resource, group, name, int(retry) if retry.isdigit() else 0, raw=raw)
         return response
 
     @staticmethod
@@ -279,10 +287,10 @@ class RestClient:
                     self._sleep(1.0)
                     continue
                 self._log_response(level, method, url, "", started, None)
-                raise _transport_error(method, url, exc, self.host, timeout) from None
+                raise self._transport_error(method, url, exc, timeout) from None
             except httpx.HTTPError as exc:
                 self._log_response(level, method, url, "", started, None)
-                raise _transport_error(method, url, exc, self.host, timeout) from None
+                raise self._transport_error(method, url, exc, timeout) from None
         status_text = f"{response.status_code} {response.reason_phrase}".rstrip()
         self._log_response(level, method, url, status_text, started, response)
         if not stream or not 200 <= response.status_code <= 206:
@@ -290,6 +298,14 @@ class RestClient:
             if level >= 8:
                 log.info('"Response Body" body=%s', _go_quote_body(response.content))
         return response
+
+    def _transport_error(self, method: str, url: str, exc: Exception, timeout: float | None) -> KubectlError:
+        detail = go_error_text(exc, self.host, timeout)
+        if "certificate is valid for other names" in detail:
+            from pykubectl.client.transport import describe_hostname_mismatch
+
+            detail = describe_hostname_mismatch(self.settings) or detail
+        return TransportError(method, url, detail, self.host)
 
     @staticmethod
     def _log_response(level: int, method: str, url: str, status: str, started: float,
@@ -393,10 +409,6 @@ def _go_quote_body(content: bytes) -> str:
     return go_quote(content[:10240].decode("utf-8", "replace"))
 
 
-def _transport_error(method: str, url: str, exc: Exception, host: str, timeout: float | None) -> KubectlError:
-    return TransportError(method, url, go_error_text(exc, host, timeout), host)
-
-
 def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> str:
     """The Go net/http error text kubectl would show for a failure of ours."""
     text = str(exc)
@@ -417,7 +429,7 @@ def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> st
         return f"dial tcp {tcp_host}: connect: connection refused"
     if "Name or service not known" in chain or "nodename nor servname" in chain or "[Errno -2]" in chain \
             or "[Errno -3]" in chain or "[Errno -5]" in chain:
-        return f"dial tcp: lookup {_hostname(host)}: no such host"
+        return f"dial tcp: lookup {_hostname(host)}{_resolver_suffix()}: no such host"
     if "WRONG_VERSION_NUMBER" in chain or "wrong version number" in chain:
         return "tls: first record does not look like a TLS handshake"
     if "CERTIFICATE_REQUIRED" in chain or "certificate required" in chain:
@@ -425,6 +437,20 @@ def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> st
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
         return "EOF"
     return text or type(exc).__name__
+
+
+def _resolver_suffix() -> str:
+    """Go's resolver names the DNS server it asked: " on 10.0.0.53:53"."""
+    try:
+        with open("/etc/resolv.conf", encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split()
+                if len(parts) >= 2 and parts[0] == "nameserver":
+                    server = parts[1]
+                    return f" on [{server}]:53" if ":" in server else f" on {server}:53"
+    except OSError:
+        pass
+    return ""
 
 
 def _hostname(host: str) -> str:

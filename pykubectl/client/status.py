@@ -27,15 +27,17 @@ def error_class(reason: str, code: int) -> type[errors.ApiError]:
     return errors.ApiError
 
 
-def decode_status(body: bytes) -> dict | None:
-    """The body as a metav1.Status when it is one (client-go: decodes and has a `status` field)."""
+def decode_status(body: bytes, content_type: str | None = None) -> dict | None:
+    """The body as a failed metav1.Status (client-go Result.Error(): a JSON decoder for the Content-Type,
+    kind Status, status Failure), else None."""
+    if content_type and "json" not in content_type.split(";", 1)[0].lower():
+        return None
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None
-    if isinstance(data, dict) and data.get("status") and isinstance(data.get("status"), str):
-        if data.get("kind") in (None, "", "Status"):
-            return data
+    if isinstance(data, dict) and data.get("kind") == "Status" and data.get("status") == "Failure":
+        return data
     return None
 
 
@@ -107,8 +109,9 @@ def generic_server_response(code: int, method: str, resource: str = "", group: s
 
 def error_from_response(code: int, body: bytes, content_type: str | None, method: str,
                         resource: str = "", group: str = "", name: str = "",
-                        retry_after: int = 0) -> errors.ApiError:
-    status = decode_status(body)
+                        retry_after: int = 0, raw: bool = False) -> errors.ApiError:
+    """`raw` requests (discovery, --raw: client-go's Result.Raw()) never decode a Status body."""
+    status = None if raw else decode_status(body, content_type)
     if status is None:
         text = "unknown"
         if is_text_content_type(content_type):

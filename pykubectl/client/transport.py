@@ -37,6 +37,7 @@ def user_agent() -> str:
 # ---------------------------------------------------------------------------------------------------------
 # Durations (Go's time.ParseDuration / Duration.String, and clientcmd's ParseTimeout)
 
+_PEM_CERT = re.compile(r"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.S)
 _UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 1_000_000_000,
              "m": 60_000_000_000, "h": 3_600_000_000_000}
 _DURATION_PART = re.compile(r"(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)")
@@ -129,17 +130,17 @@ def build_ssl_context(settings: ConnectionSettings, client_cert: tuple[bytes, by
     else:
         context.verify_mode = ssl.CERT_REQUIRED
         context.check_hostname = True
-        try:
-            if settings.ca_file:
-                context.load_verify_locations(cafile=settings.ca_file)
-            elif settings.ca_data:
-                context.load_verify_locations(cadata=settings.ca_data.decode("utf-8", "replace"))
-            else:
-                context.load_default_certs()
-        except (OSError, ssl.SSLError, ValueError) as exc:
-            source = settings.ca_file or "certificate-authority-data"
-            raise ConfigError("unable to load root certificates: unable to parse bytes as PEM block"
-                              if not settings.ca_file else f"open {source}: {exc.strerror or exc}") from None
+        ca = _read_pem(settings.ca_file, settings.ca_data)
+        if ca:
+            # Go's AppendCertsFromPEM: take every CERTIFICATE block, ignore the rest; none → an empty pool.
+            blocks = _PEM_CERT.findall(ca.decode("utf-8", "replace"))
+            for block in blocks:
+                try:
+                    context.load_verify_locations(cadata=block)
+                except (ssl.SSLError, ValueError):
+                    continue
+        else:
+            context.load_default_certs()
     cert = client_cert
     if cert is None and (settings.client_certificate_file or settings.client_certificate_data):
         cert = (_read_pem(settings.client_certificate_file, settings.client_certificate_data),
@@ -180,6 +181,42 @@ def load_client_certificate(context: ssl.SSLContext, cert_pem: bytes, key_pem: b
                 os.unlink(path)
             except OSError:
                 pass
+
+
+def describe_hostname_mismatch(settings: ConnectionSettings) -> str | None:
+    """Go's x509.HostnameError text, "certificate is valid for A, B, not C": Python's ssl error does not
+    name the certificate's SANs, so look at the (chain-verified) certificate once more to list them."""
+    import socket
+    from ipaddress import ip_address as parse_ip
+
+    parts = urlsplit(settings.server)
+    wanted = settings.tls_server_name or parts.hostname or ""
+    try:
+        context = build_ssl_context(settings)
+        context.check_hostname = False
+        with socket.create_connection((parts.hostname, parts.port or 443), timeout=5) as sock:
+            with context.wrap_socket(sock, server_hostname=wanted) as tls:
+                cert = tls.getpeercert() or {}
+    except (OSError, ssl.SSLError, KubectlError):
+        return None
+    sans = cert.get("subjectAltName") or ()
+    try:
+        parse_ip(wanted)
+        wanted_is_ip = True
+    except ValueError:
+        wanted_is_ip = False
+    if wanted_is_ip:
+        ips = [str(parse_ip(value.strip())) for kind, value in sans if kind == "IP Address"]
+        if not ips:
+            return (f"tls: failed to verify certificate: x509: cannot validate certificate for {wanted} "
+                    "because it doesn't contain any IP SANs")
+        valid = ", ".join(ips)
+    else:
+        valid = ", ".join(value for kind, value in sans if kind == "DNS")
+    if not valid:
+        return ("tls: failed to verify certificate: x509: certificate is not valid for any names, "
+                f"but wanted to match {wanted}")
+    return f"tls: failed to verify certificate: x509: certificate is valid for {valid}, not {wanted}"
 
 
 # ---------------------------------------------------------------------------------------------------------

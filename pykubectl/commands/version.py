@@ -69,7 +69,7 @@ def client_version() -> dict:
 def command(**params) -> None:
     options = VersionOptions.from_flags(params)
     if not options.client_only:
-        _ = current_session().settings  # kubectl's Complete: a broken kubeconfig fails before validation
+        _ = current_session().client  # kubectl's Complete: a broken kubeconfig fails before validation
     options.validate()
     run(options)
 
