@@ -136,6 +136,8 @@ def _flag_default(option: click.Option) -> str:
         return shown
     kind = getattr(option, "pflag_kind", "string")
     default = option.default
+    if not isinstance(default, (str, int, list, tuple)):  # None, or click's UNSET sentinel
+        default = None
     if kind == "bool":
         return "true" if default else "false"
     if kind == "int":
