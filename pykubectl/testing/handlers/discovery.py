@@ -20,7 +20,7 @@ VERSION_INFO = {
     "gitVersion": "v1.32.5",
     "gitCommit": "9894294ef13a5b32803e3ca2c0d620a088cc84d1",
     "gitTreeState": "clean",
-    "buildDate": "2025-05-15T09:01:32Z",
+    "buildDate": "2025-05-15T09:12:10Z",  # the v1.32.5 release build (same as kubectl v1.32.5)
     "goVersion": "go1.23.8",
     "compiler": "gc",
     "platform": "linux/amd64",
