@@ -266,3 +266,45 @@ def test_dispatcher_picks_the_kubectl_of_the_reported_minor(minor, tmp_path: Pat
     assert version.stdout.startswith(f"Client Version: v1.{minor}.")
     assert version.stdout.splitlines()[-1] == f"Server Version: v1.{minor}.5"
     assert (resources.stdout, resources.returncode) == (API_RESOURCES, 0), resources.stderr
+
+
+CRD_MANIFEST = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: crontabs.stable.example.com
+spec:
+  group: stable.example.com
+  scope: Namespaced
+  names: {plural: crontabs, singular: crontab, kind: CronTab, shortNames: [ct]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            description: The cron spec.
+            properties:
+              cronSpec: {type: string}
+"""
+
+
+def test_created_crd_is_discovered_and_explained_at_once(kubectl, runners, tmp_path):
+    manifest = tmp_path / "crd.yaml"
+    manifest.write_text(CRD_MANIFEST)
+    assert tuple(kubectl("create", "-f", str(manifest))) == (
+        "customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n", "", 0)
+    assert tuple(kubectl("api-resources", "--api-group=stable.example.com")) == (
+        "NAME       SHORTNAMES   APIVERSION              NAMESPACED   KIND\n"
+        "crontabs   ct           stable.example.com/v1   true         CronTab\n", "", 0)
+    out, err, code = kubectl("explain", "ct.spec")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[:5] == ["GROUP:      stable.example.com", "KIND:       CronTab", "VERSION:    v1", "",
+                         "FIELD: spec <Object>"]
+    assert "    The cron spec." in lines
+    assert "  cronSpec\t<string>" in lines
