@@ -640,3 +640,20 @@ def unknown_fields(info, obj: dict, openapi: Any) -> list[str]:
     found: list[str] = []
     _walk_unknown(obj, definitions[name], "", definitions, found)
     return found
+
+
+def prune_fields(obj: dict, paths: list[str]) -> None:
+    """Remove `spec.containers[0].foo`-style paths from obj."""
+    for path in paths:
+        tokens = re.findall(r"[^.\[\]]+|\[\d+\]", path)
+        node: Any = obj
+        for token in tokens[:-1]:
+            if token.startswith("["):
+                index = int(token[1:-1])
+                node = node[index] if isinstance(node, list) and index < len(node) else None
+            else:
+                node = node.get(token) if isinstance(node, dict) else None
+            if node is None:
+                break
+        if isinstance(node, dict):
+            node.pop(tokens[-1], None)

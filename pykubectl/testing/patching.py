@@ -277,8 +277,12 @@ def _apply_order(items: list, order: list, path: tuple[str, ...], field: str) ->
 Path = tuple[str, ...]
 
 
+_KEY_DEFAULTS = {"protocol": "TCP"}  # list-map key fields with a schema default (ports' protocol)
+
+
 def _key_element(item: dict, keys: tuple[str, ...]) -> str:
-    return "k:" + json.dumps({k: item.get(k) for k in keys if k in item}, separators=(",", ":"), sort_keys=True)
+    values = {k: item.get(k, _KEY_DEFAULTS.get(k)) for k in keys if k in item or k in _KEY_DEFAULTS}
+    return "k:" + json.dumps(values, separators=(",", ":"), sort_keys=True)
 
 
 def flatten(obj: dict, subresource: str = "") -> dict[Path, Any]:

@@ -99,6 +99,18 @@ def _comparable(obj: dict) -> dict:
     return out
 
 
+_GENERATION_GROUPS = {"apps", "batch", "apiextensions.k8s.io", "admissionregistration.k8s.io"}
+_GENERATION_RESOURCES = {("", "replicationcontrollers"), ("policy", "poddisruptionbudgets"),
+                         ("autoscaling", "horizontalpodautoscalers"), ("networking.k8s.io", "networkpolicies"),
+                         ("networking.k8s.io", "ingresses"), ("flowcontrol.apiserver.k8s.io", "flowschemas")}
+
+
+def _tracks_generation(info) -> bool:
+    """Whether the registry strategy stamps metadata.generation (workloads, CRDs, custom objects; not pods)."""
+    return (info.group in _GENERATION_GROUPS or (info.group, info.resource) in _GENERATION_RESOURCES
+            or bool(getattr(info, "crd_name", None)))
+
+
 def _name_suffix() -> str:
     return "".join(random.choice("bcdfghjklmnpqrstvwxz2456789") for _ in range(5))
 
@@ -296,7 +308,8 @@ class Store:
                 raise _fail(status.already_exists(info.resource, info.group, name))
             if info.group == CRD_GROUP and info.resource == CRD_RESOURCE:
                 admission.check_crd_conflicts(self, obj)
-            meta["generation"] = 1
+            if _tracks_generation(info):
+                meta["generation"] = 1
             keep_managed = operation == "Apply"
             managed = meta.get("managedFields") if keep_managed else None
             self._stamp_new(obj, None if keep_managed else field_manager, info.api_version)
@@ -371,10 +384,13 @@ class Store:
                 new.pop("status", None)
         if subresource in ("", "scale"):
             admission.admit(self, info, new, current, dry_run=dry_run)
-        generation = cur_meta.get("generation", 1)
-        if _spec_part(new) != _spec_part(current) and subresource != "status":
-            generation += 1
-        meta["generation"] = generation
+        if _tracks_generation(info):
+            generation = cur_meta.get("generation", 1)
+            if _spec_part(new) != _spec_part(current) and subresource != "status":
+                generation += 1
+            meta["generation"] = generation
+        else:
+            meta.pop("generation", None)
         if field_manager and operation != "Apply":
             from . import patching
             patching.record_update(current, new, field_manager, info.api_version, operation, subresource)

@@ -107,6 +107,11 @@ def negotiate(request: web.Request) -> Output:
 
 def add_routes(app: web.Application, store, catalog) -> None:
     handler = ObjectHandlers(store, catalog)
+    try:  # the OpenAPI schemas (for fieldValidation) live on the app's ServerState, when there is one
+        from ..app import STATE
+        handler.openapi = getattr(app.get(STATE), "openapi", None)
+    except ImportError:
+        handler.openapi = None
     app["pykubectl.objects"] = handler
     for prefix in ("/api/{version:v1}", "/apis/{group}/{version}"):
         router = app.router
@@ -124,6 +129,7 @@ class ObjectHandlers:
     def __init__(self, store, catalog):
         self.store = store
         self.catalog = catalog
+        self.openapi = None
 
     def resolve(self, request: web.Request) -> Target:
         match = request.match_info
@@ -248,8 +254,9 @@ class ObjectHandlers:
             raise StatusError(status.bad_request(
                 f"fieldValidation parameter unsupported: {mode}. Only the following are supported: "
                 "Ignore, Warn, Strict"))
-        state = request.app.get("state") if hasattr(request.app, "get") else None
-        unknown = admission.unknown_fields(target.info, obj, getattr(state, "openapi", None))
+        unknown = admission.unknown_fields(target.info, obj, self.openapi)
+        if unknown and mode != "Strict":
+            admission.prune_fields(obj, unknown)  # the decoder drops what the schema does not know
         if not unknown or mode == "Ignore":
             return {}
         if mode == "Strict":
