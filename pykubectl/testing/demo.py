@@ -78,9 +78,13 @@ def main(argv: list[str] | None = None) -> int:
             if probe.returncode != 0:
                 print(f"$ {line}\n(skipped: not implemented yet)\n", flush=True)
                 continue
-            result = subprocess.run([sys.executable, "-m", "pykubectl", *args], env=env, capture_output=True,
-                                    text=True, timeout=60)
             print(f"$ {line}", flush=True)
+            try:
+                result = subprocess.run([sys.executable, "-m", "pykubectl", *args], env=env,
+                                        capture_output=True, text=True, timeout=60)
+            except subprocess.TimeoutExpired:
+                print("(gave up after 60 s)\n", flush=True)
+                continue
             sys.stdout.write(result.stdout)
             sys.stdout.write(result.stderr)
             if result.returncode:
