@@ -75,3 +75,13 @@ def test_serve_command_writes_kubeconfig_and_stops_on_sigterm(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
+
+
+def test_demo_runs_a_session_and_stops(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pykubectl.testing.demo"], capture_output=True, text=True,
+                            timeout=300, env={**os.environ, "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# test API server at https://127.0.0.1:")
+    assert "$ pykubectl version\n" in result.stdout
+    assert "Server Version: v1.32.5\n" in result.stdout
+    assert result.stdout.endswith("# test API server stopped\n")
