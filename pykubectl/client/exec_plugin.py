@@ -111,6 +111,10 @@ class ExecProvider:
 
     # -- public -------------------------------------------------------------------------------------
 
+    @property
+    def cached(self) -> Credential | None:
+        return self._cached
+
     def credential(self) -> Credential:
         with self._lock:
             cached = self._cached
@@ -186,6 +190,9 @@ class ExecProvider:
         return self._decode(proc.stdout)
 
     def _decode(self, stdout: bytes) -> Credential:
+        if not stdout.strip():  # decodes to an empty object of the internal version
+            raise ExecPluginError(f"exec plugin is configured to use API version {self.api_version}, "
+                                  f"plugin returned version {API_GROUP}/__internal")
         try:
             data = json.loads(stdout)
         except ValueError as exc:
@@ -196,10 +203,11 @@ class ExecProvider:
                 type(data), "value")
             raise ExecPluginError("decoding stdout: couldn't get version/kind; json parse error: "
                                   f"json: cannot unmarshal {go_type} into Go value of type {_GO_TYPE_META}")
-        kind = data.get("kind") or ""
+        kind = data.get("kind") or "ExecCredential"  # the decoder defaults a missing kind from its target
         api_version = data.get("apiVersion") or ""
-        if not kind:
-            raise ExecPluginError(f"decoding stdout: Object 'Kind' is missing in '{stdout.decode('utf-8', 'replace').strip()}'")
+        if not api_version:
+            raise ExecPluginError(f"exec plugin is configured to use API version {self.api_version}, "
+                                  f"plugin returned version {API_GROUP}/__internal")
         if api_version != self.api_version:
             group = api_version.rpartition("/")[0]
             if group != API_GROUP or not api_version:

@@ -161,10 +161,14 @@ class RestClient:
         return self._exec.provider if self._exec is not None else None
 
     def _current_transport(self) -> Transport:
-        cert = None
+        cert = self._client_cert
         if self._exec is not None:
-            credential = self._exec.provider.credential()
-            cert = credential.certificate_pair
+            # Go asks the plugin again when a TLS handshake wants the client certificate (a new
+            # connection); later requests only look at the cached credential, which may have rotated.
+            if self._transport is None:
+                cert = self._exec.provider.credential().certificate_pair
+            elif self._exec.provider.cached is not None:
+                cert = self._exec.provider.cached.certificate_pair
         if self._transport is None or cert != self._client_cert:
             if self._transport is not None:
                 self._transport.client.close()
