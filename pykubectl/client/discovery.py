@@ -219,7 +219,7 @@ class Discovery:
         if self.directory is None:
             return
         try:
-            path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+            _make_dirs(path.parent)
             data = (json.dumps(obj, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
             try:
@@ -359,6 +359,19 @@ class Discovery:
 
     def server_version(self) -> dict:
         return self.client.get_json("/version", discovery=True)
+
+
+def _make_dirs(directory: Path) -> None:
+    """os.MkdirAll(dir, 0750): every directory it creates gets the mode (less the umask), not only the last."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o750)
+        except FileExistsError:
+            pass
 
 
 def _normalise_group(raw: dict) -> dict:
