@@ -196,8 +196,12 @@ class ExecProvider:
         try:
             data = json.loads(stdout)
         except ValueError as exc:
-            raise ExecPluginError("decoding stdout: couldn't get version/kind; json parse error: "
-                                  + _go_json_error(stdout, exc)) from None
+            if stdout.lstrip()[:1] not in (b"{", b"["):
+                # client-go reads YAML too, and plain words are a YAML string.
+                data = stdout.decode("utf-8", "replace").strip()
+            else:
+                raise ExecPluginError("decoding stdout: couldn't get version/kind; json parse error: "
+                                      + _go_json_error(stdout, exc)) from None
         if not isinstance(data, dict):
             go_type = {str: "string", list: "array", bool: "bool", int: "number", float: "number"}.get(
                 type(data), "value")
