@@ -306,3 +306,20 @@ def test_get_watch_until_request_timeout(k, kubeconfig_file, runners):
 def runners_env(runners) -> dict[str, str]:
     from tests.conftest import _isolated_env
     return _isolated_env(runners.home, runners.env)
+
+
+def test_typed_client_creates_send_protobuf(k):
+    """create deployment/configmap/namespace, run and expose use kubectl's typed clients, which send protobuf."""
+    assert k("create", "namespace", "team") == ("namespace/team created\n", "", 0)
+    assert k("create", "deployment", "web", "--image=nginx:1.25", "--replicas=0", "-n", "team") == (
+        "deployment.apps/web created\n", "", 0)
+    assert k("create", "configmap", "c1", "--from-literal=a=b", "-n", "team") == ("configmap/c1 created\n", "", 0)
+    assert k("run", "r1", "--image=busybox", "-n", "team") == ("pod/r1 created\n", "", 0)
+    assert k("expose", "deployment", "web", "--port=80", "--target-port=8080", "-n", "team") == (
+        "service/web exposed\n", "", 0)
+    out, _, _ = k("get", "deploy,cm,svc", "-n", "team", "-o",
+                  "jsonpath={range .items[*]}{.kind}/{.metadata.name} {.spec.replicas}{.data.a}"
+                  "{.spec.ports[0].targetPort}{'\\n'}{end}")
+    assert out == "Deployment/web 0\nConfigMap/c1 b\nService/web 8080\n"
+    out, _, _ = k("get", "deploy", "web", "-n", "team", "-o", "yaml")
+    assert "    metadata:\n      creationTimestamp: null\n      labels:\n        app: web\n" in out

@@ -20,6 +20,7 @@ SUBRESOURCES_CLUSTER = "status|scale|approval|finalize"
 NOT_FOUND = status.status(404, "NotFound", "the server could not find the requested resource", {})
 
 JSON = "application/json"
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 PATCH_TYPES = {
     "application/json-patch+json": "json",
     "application/merge-patch+json": "merge",
@@ -214,6 +215,8 @@ class ObjectHandlers:
             return _decode_json(raw, info, patch=True), kind
         if content_type in ("application/yaml",):
             return _decode_yaml(raw, info), "yaml"
+        if content_type == PROTOBUF:
+            return decode_protobuf(raw), "protobuf"
         if content_type not in (JSON, "*/*", ""):
             raise StatusError(status.unsupported_media_type(content_type))
         return _decode_json(raw, info), "json"
@@ -442,7 +445,10 @@ class ObjectHandlers:
     async def _delete_options(self, request: web.Request) -> dict:
         raw = await request.read()
         options: dict = {}
-        if raw.strip():
+        content_type = (request.headers.get("Content-Type") or JSON).split(";")[0].strip().lower()
+        if raw.strip() and content_type == PROTOBUF:
+            options = decode_protobuf(raw)
+        elif raw.strip():
             try:
                 options = json.loads(raw)
             except ValueError as exc:
@@ -551,6 +557,27 @@ def _go_json_error(raw: bytes, message: str) -> str:
     if "Expecting value" in message and text:
         return f"invalid character '{text[0]}' looking for beginning of value"
     return message
+
+
+def decode_protobuf(raw: bytes) -> dict:
+    """kubectl's typed clients (create deployment, run, drain, ...) send Kubernetes protobuf."""
+    from .. import protobuf
+    try:
+        return protobuf.decode_object(raw)
+    except (protobuf.ProtobufError, UnicodeDecodeError, KeyError, ValueError) as exc:
+        raise StatusError(status.bad_request(str(exc))) from None
+
+
+def decode_request(raw: bytes, content_type: str | None) -> Any:
+    """A JSON or protobuf body (subresources' small request kinds)."""
+    kind = (content_type or JSON).split(";")[0].strip().lower()
+    if kind == PROTOBUF:
+        return decode_protobuf(raw)
+    try:
+        return json.loads(raw or b"{}")
+    except ValueError:
+        raise StatusError(status.bad_request(
+            f"couldn't get version/kind; json parse error: {_go_json_error(raw, 'Expecting value')}")) from None
 
 
 def _decode_yaml(raw: bytes, info) -> Any:

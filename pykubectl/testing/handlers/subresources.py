@@ -180,11 +180,8 @@ async def _evict(handlers, request: web.Request, target) -> web.Response:
     from .objects import encode
 
     store, info = handlers.store, target.info
-    raw = await request.read()
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        raise StatusError(status.bad_request("couldn't get version/kind; json parse error")) from None
+    from .objects import decode_request
+    body = decode_request(await request.read(), request.headers.get("Content-Type"))
     if isinstance(body, dict) and (body.get("metadata") or {}).get("name") not in (None, target.name):
         raise StatusError(status.bad_request("name in URL does not match name in Eviction object"))
     with store.lock:
@@ -236,11 +233,8 @@ async def _bind(handlers, request: web.Request, target) -> web.Response:
     from .objects import encode
 
     store, info = handlers.store, target.info
-    raw = await request.read()
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        raise StatusError(status.bad_request("couldn't get version/kind; json parse error")) from None
+    from .objects import decode_request
+    body = decode_request(await request.read(), request.headers.get("Content-Type"))
     node = ((body or {}).get("target") or {}).get("name", "")
     if not node:
         raise StatusError(status.invalid("Binding", "", target.name, [{
