@@ -5,12 +5,15 @@ priority mapper: core v1 first, then groups in discovery order, preferred versio
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TextIO
 
 from pykubectl.client.discovery import Discovery
 from pykubectl.errors import ResourceTypeNotFound
 from pykubectl.model.types import DiscoveredResources, GroupVersion, ResourceType
+
+log = logging.getLogger("pykubectl.client.mapper")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class RestMapper:
         except _NoMatch:
             if self.discovery.fresh:
                 raise ResourceTypeNotFound(_group_resource(arg)[1]) from None
-        self.discovery.invalidate()
+        self._reset()
         try:
             return self._resolve(arg)
         except _NoMatch:
@@ -50,7 +53,7 @@ class RestMapper:
         """The mapping for an object's apiVersion/kind (RESTMapping(gk, version)); falls back as kubectl does."""
         found = self._kind_mapping(group, kind, version)
         if found is None and not self.discovery.fresh:
-            self.discovery.invalidate()
+            self._reset()
             found = self._kind_mapping(group, kind, version)
         if found is None:
             from pykubectl.errors import KubectlError
@@ -199,6 +202,12 @@ class RestMapper:
         if not candidates:
             return None
         return self._by_priority(found, candidates)
+
+    def _reset(self) -> None:
+        """DeferredDiscoveryRESTMapper.Reset: the cache may be stale, fetch discovery again."""
+        if getattr(logging.getLogger("pykubectl"), "verbosity", 0) >= 5:
+            log.info("Invalidating discovery information")
+        self.discovery.invalidate()
 
     def _warn(self, text: str) -> None:
         if self.warnings is not None and text not in self._warned:
