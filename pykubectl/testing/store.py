@@ -116,12 +116,12 @@ def _name_suffix() -> str:
 
 
 class Store:
-    def __init__(self, catalog: Any):
+    def __init__(self, catalog: Any, history: int = HISTORY):
         self.catalog = catalog
         self._lock = threading.RLock()
         self._objects: dict[tuple[str, str], dict[tuple[str, str], dict]] = {}
         self._rv = 0
-        self._history: deque[Event] = deque(maxlen=HISTORY)
+        self._history: deque[Event] = deque(maxlen=history)
         self._subscribers: list[Subscription] = []
         network = ipaddress.ip_network("10.96.0.0/12")
         self._next_ip = int(network.network_address) + 1
@@ -151,7 +151,8 @@ class Store:
 
     def oldest_rv(self) -> int:
         with self._lock:
-            return self._history[0].rv - 1 if len(self._history) == HISTORY else 0
+            full = len(self._history) == self._history.maxlen
+            return self._history[0].rv - 1 if full and self._history else 0
 
     def allocate_cluster_ip(self, wanted: str | None = None) -> str:
         with self._lock:

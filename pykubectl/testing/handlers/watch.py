@@ -96,15 +96,20 @@ async def serve(handlers, request: web.Request, target) -> web.StreamResponse:
         for event in backlog:
             queue.put_nowait(event)
         deadline = loop.time() + timeout
+        next_bookmark = loop.time() + BOOKMARK_INTERVAL
         last_rv = since or 0
         while True:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 break
             try:
-                event = await asyncio.wait_for(queue.get(), min(remaining, BOOKMARK_INTERVAL))
+                # Wake up every second: aiohttp does not cancel a handler whose client went away.
+                event = await asyncio.wait_for(queue.get(), min(remaining, 1.0))
             except TimeoutError:
-                if bookmarks and loop.time() < deadline:
+                if request.transport is None or request.transport.is_closing():
+                    break
+                if bookmarks and loop.time() >= next_bookmark:
+                    next_bookmark = loop.time() + BOOKMARK_INTERVAL
                     await response.write(_line("BOOKMARK", _bookmark(info, max(last_rv, store.resource_version()))))
                 continue
             last_rv = event.rv
