@@ -268,13 +268,13 @@ class RestClient:
                                        extensions={**transport.extensions,
                                                    "timeout": httpx.Timeout(timeout).as_dict()})
         level = verbosity()
+        if level >= 8:
+            log.info('"Request Body" body=%s', _klog_value(content or b""))
         if level >= 7:
             log.info("%s %s", method, url)
             log.info("Request Headers:")
             for name, value in _visible_headers(request, self._static_auth or self._exec):
                 log.info("    %s: %s", name, auth_module.mask_header(name, value))
-        if level >= 8 and content:
-            log.info('"Request Body" body=%s', _go_quote_body(content))
         started = time.monotonic()
         retried_reset = False
         while True:
@@ -300,7 +300,7 @@ class RestClient:
         if not stream or not 200 <= response.status_code <= 206:
             response.read()
             if level >= 8:
-                log.info('"Response Body" body=%s', _go_quote_body(response.content))
+                log.info('"Response Body" body=%s', _klog_value(response.content))
         return response
 
     def _transport_error(self, method: str, url: str, exc: Exception, timeout: float | None) -> KubectlError:
@@ -407,10 +407,14 @@ def _visible_headers(request: httpx.Request, auth) -> list[tuple[str, str]]:
     return [(_canonical(k), v) for k, v in items]
 
 
-def _go_quote_body(content: bytes) -> str:
+def _klog_value(content: bytes) -> str:
+    """klog's rendering of a string value: Go-quoted, or `<` + tab-indented lines + ` >` when multi-line."""
     from pykubectl.client.status import go_quote
 
-    return go_quote(content[:10240].decode("utf-8", "replace"))
+    text = content[:10240].decode("utf-8", "replace")
+    if "\n" not in text:
+        return go_quote(text)
+    return "<\n" + "".join(f"\t{line}\n" for line in text.split("\n")) + " >"
 
 
 def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> str:
