@@ -424,9 +424,14 @@ def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> st
     chain = f"{text} {cause!r}" if cause else text
     tcp_host = host if ":" in host.rsplit("]", 1)[-1] else host
     if isinstance(exc, httpx.TimeoutException):
+        # Go races http.Client.Timeout against the request context; these are the usual winners.
         if isinstance(exc, httpx.ConnectTimeout):
+            if "handshake" in chain.lower():
+                return "context deadline exceeded"
             return f"dial tcp {tcp_host}: i/o timeout"
-        return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+        if isinstance(exc, httpx.ReadTimeout):
+            return "net/http: request canceled (Client.Timeout exceeded while awaiting headers)"
+        return "context deadline exceeded"
     if "CERTIFICATE_VERIFY_FAILED" in chain or "certificate verify failed" in chain:
         if "Hostname mismatch" in chain or "IP address mismatch" in chain:
             return f"tls: failed to verify certificate: x509: certificate is valid for other names, not {_hostname(host)}"

@@ -157,7 +157,7 @@ def test_read_timeout_text():
 
     with pytest.raises(errors.TransportError) as caught:
         make_client(handler, request_timeout="1s").get_json("/api/v1/pods")
-    assert caught.value.render() == ("Unable to connect to the server: context deadline exceeded "
+    assert caught.value.render() == ("Unable to connect to the server: net/http: request canceled "
                                      "(Client.Timeout exceeded while awaiting headers)")
     assert "?timeout=1s" in caught.value.url
 
