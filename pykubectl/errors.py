@@ -38,6 +38,15 @@ class FlagError(UsageError):
         return text
 
 
+class ErrorWithHelp(KubectlError):
+    """An argument error after which kubectl prints the verb's help to stdout (cobra's cmd.Help(), then CheckErr).
+
+    The command layer fills `help_text` on the way out; cli/main prints it before the error.
+    """
+
+    help_text: str = ""
+
+
 class PlainError(KubectlError):
     """An error kubectl prints verbatim, without the `error: ` prefix."""
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from pykubectl.config.loading import kubeconfig_paths, read_kubeconfig_file
 from pykubectl.config.overrides import ConfigOverrides
-from pykubectl.errors import ConfigError, KubectlError
+from pykubectl.errors import ConfigError, ErrorWithHelp, KubectlError
 
 SECTIONS = ("clusters", "users", "contexts")
 # The v1 wrapper key that holds an entry's fields inside its named-list item.
@@ -1027,10 +1027,6 @@ def set_property(config: EditableConfig, path: str, value: str, raw_bytes: bool 
 
 def unset_property(config: EditableConfig, path: str) -> None:
     _modify(config, navigation_steps(path), "", True, True)
-
-
-class ErrorWithHelp(KubectlError):
-    """An argument error after which kubectl prints the verb's help to stdout (cmd.Help(), then CheckErr)."""
 
 
 class UnexpectedArgs(ErrorWithHelp):

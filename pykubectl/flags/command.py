@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import click
 
-from pykubectl.errors import UsageError
+from pykubectl.errors import ErrorWithHelp, UsageError
 from pykubectl.flags.global_flags import AppState, global_specs
 from pykubectl.flags.pflag import scan, specs_of
 
@@ -38,6 +38,13 @@ class KubectlCommand(click.Command):
 
     def format_help(self, ctx, formatter):
         formatter.write(render_command_help(self, ctx.command_path))
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ErrorWithHelp as exc:
+            exc.help_text = render_command_help(self, ctx.command_path)
+            raise
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         state = _state(ctx)

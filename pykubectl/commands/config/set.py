@@ -8,8 +8,8 @@ import click
 
 from pykubectl.errors import KubectlError
 from pykubectl.flags import pflag
-from pykubectl.flags.command import KubectlCommand, render_command_help
-from pykubectl.flags.global_flags import current_session, current_streams
+from pykubectl.flags.command import KubectlCommand
+from pykubectl.flags.global_flags import current_session
 
 HELP = (
     'Set an individual value in a kubeconfig file.\n'
@@ -63,15 +63,8 @@ class SetOptions:
                help="When writing a []byte PROPERTY_VALUE, write the given string directly without base64 decoding.")
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
-    from pykubectl.config.editing import ErrorWithHelp
-
     options = SetOptions.from_flags(params)
-    try:
-        options.validate_args()
-    except ErrorWithHelp:
-        ctx = click.get_current_context()
-        current_streams().out.write(render_command_help(ctx.command, ctx.command_path))
-        raise
+    options.validate_args()
     options.validate()
     run(options)
 

@@ -9,8 +9,8 @@ import click
 
 from pykubectl.errors import KubectlError
 from pykubectl.flags import pflag
-from pykubectl.flags.command import KubectlCommand, render_command_help
-from pykubectl.flags.global_flags import current_session, current_streams
+from pykubectl.flags.command import KubectlCommand
+from pykubectl.flags.global_flags import current_session
 
 HELP = (
     'Set a cluster entry in kubeconfig.\n'
@@ -94,15 +94,8 @@ def command(**params) -> None:
         from pykubectl.errors import FlagError
 
         raise FlagError("unknown shorthand flag: 's' in -s", click.get_current_context().command_path)
-    from pykubectl.config.editing import ErrorWithHelp
-
     options = SetClusterOptions.from_flags(params)
-    try:
-        options.validate_args()
-    except ErrorWithHelp:
-        ctx = click.get_current_context()
-        current_streams().out.write(render_command_help(ctx.command, ctx.command_path))
-        raise
+    options.validate_args()
     options.validate()
     run(options)
 

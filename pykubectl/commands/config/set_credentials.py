@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import click
 
-from pykubectl.errors import KubectlError
+from pykubectl.errors import ErrorWithHelp, KubectlError
 from pykubectl.flags import pflag
-from pykubectl.flags.command import KubectlCommand, render_command_help
-from pykubectl.flags.global_flags import current_session, current_streams
+from pykubectl.flags.command import KubectlCommand
+from pykubectl.flags.global_flags import current_session
 
 HELP = (
     'Set a user entry in kubeconfig.\n'
@@ -81,8 +81,6 @@ def _parse_pairs(items: list[str], flag: str) -> tuple[dict[str, str], list[str]
         else:
             invalid.append(item)
     if invalid:
-        from pykubectl.config.editing import ErrorWithHelp
-
         raise ErrorWithHelp(f"invalid {flag} format: {', '.join(invalid)}")
     return pairs, remove
 
@@ -185,15 +183,8 @@ class SetCredentialsOptions:
 @pflag.boolean("--embed-certs", default=None, help="Embed client cert/key for the user entry in kubeconfig")
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
-    from pykubectl.config.editing import ErrorWithHelp
-
     options = SetCredentialsOptions.from_flags(params)
-    try:
-        provider_pairs, env_pairs = options.complete()
-    except ErrorWithHelp:
-        ctx = click.get_current_context()
-        current_streams().out.write(render_command_help(ctx.command, ctx.command_path))
-        raise
+    provider_pairs, env_pairs = options.complete()
     options.validate()
     run(options, provider_pairs, env_pairs)
 

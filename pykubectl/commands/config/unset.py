@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import click
 
 from pykubectl.errors import KubectlError
-from pykubectl.flags.command import KubectlCommand, render_command_help
-from pykubectl.flags.global_flags import current_session, current_streams
+from pykubectl.flags.command import KubectlCommand
+from pykubectl.flags.global_flags import current_session
 
 HELP = (
     'Unset an individual value in a kubeconfig file.\n'
@@ -46,15 +46,8 @@ class UnsetOptions:
 @click.command("unset", cls=KubectlCommand, help=HELP, examples=EXAMPLES, usage='PROPERTY_NAME [options]')
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
-    from pykubectl.config.editing import ErrorWithHelp
-
     options = UnsetOptions.from_flags(params)
-    try:
-        options.validate_args()
-    except ErrorWithHelp:
-        ctx = click.get_current_context()
-        current_streams().out.write(render_command_help(ctx.command, ctx.command_path))
-        raise
+    options.validate_args()
     options.validate()
     run(options)
 

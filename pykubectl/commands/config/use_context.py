@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import click
 
 from pykubectl.errors import KubectlError
-from pykubectl.flags.command import KubectlCommand, render_command_help
-from pykubectl.flags.global_flags import current_session, current_streams
+from pykubectl.flags.command import KubectlCommand
+from pykubectl.flags.global_flags import current_session
 
 HELP = (
     'Set the current-context in a kubeconfig file.\n'
@@ -44,15 +44,8 @@ class UseContextOptions:
 @click.command("use-context", cls=KubectlCommand, help=HELP, examples=EXAMPLES, usage="CONTEXT_NAME [options]")
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
-    from pykubectl.config.editing import ErrorWithHelp
-
     options = UseContextOptions.from_flags(params)
-    try:
-        options.validate()
-    except ErrorWithHelp:
-        ctx = click.get_current_context()
-        current_streams().out.write(render_command_help(ctx.command, ctx.command_path))
-        raise
+    options.validate()
     run(options)
 
 
