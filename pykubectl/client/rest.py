@@ -439,7 +439,7 @@ def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> st
             return "tls: failed to verify certificate: x509: certificate has expired or is not yet valid"
         return "tls: failed to verify certificate: x509: certificate signed by unknown authority"
     if "Connection refused" in chain or "ECONNREFUSED" in chain or "[Errno 111]" in chain:
-        return f"dial tcp {tcp_host}: connect: connection refused"
+        return f"dial tcp {_dialled_address(host)}: connect: connection refused"
     if "Name or service not known" in chain or "nodename nor servname" in chain or "[Errno -2]" in chain \
             or "[Errno -3]" in chain or "[Errno -5]" in chain:
         return f"dial tcp: lookup {_hostname(host)}{_resolver_suffix()}: no such host"
@@ -450,6 +450,29 @@ def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> st
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
         return "EOF"
     return text or type(exc).__name__
+
+
+def _dialled_address(host: str) -> str:
+    """Go reports the address it dialled, so a host name shows as its (first, IPv4-preferred) address."""
+    import socket
+    from ipaddress import ip_address
+
+    name, _, port = host.rpartition(":") if host.count(":") == 1 or host.startswith("[") else (host, "", "")
+    name = name.strip("[]")
+    try:
+        ip_address(name)
+        return host
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(name, int(port) if port.isdigit() else None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return host
+    addresses = [info[4][0] for info in infos]
+    chosen = next((a for a in addresses if ":" not in a), addresses[0] if addresses else None)
+    if chosen is None:
+        return host
+    return f"[{chosen}]:{port}" if ":" in chosen else f"{chosen}:{port}"
 
 
 def _resolver_suffix() -> str:

@@ -257,3 +257,12 @@ def test_cache_files_have_kubectls_layout(runners, kc, tmp_path):
             assert sorted(ours[name]["resources"], key=key) == sorted(theirs[name]["resources"], key=key), name
             assert {k: v for k, v in ours[name].items() if k != "resources"} == \
                    {k: v for k, v in theirs[name].items() if k != "resources"}
+
+
+@pytest.mark.parametrize("verb", ["api-versions", "version", "cluster-info"])
+def test_no_kubeconfig_falls_back_to_localhost_8080(runners, verb):
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 8080)) == 0:
+            pytest.skip("something listens on localhost:8080")
+    result = runners.assert_same(verb, normalise=normalise)
+    assert "8080" in result.stderr
