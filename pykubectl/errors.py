@@ -222,3 +222,13 @@ class UnknownOutputFormat(PrintError):
                          f"allowed formats are: {','.join(allowed)}")
         self.output = output
         self.allowed = allowed
+
+
+class NoKindMatch(KubectlError):
+    """apimachinery's NoKindMatchError: an apiVersion/kind the server does not serve. Callers that know
+    the object add kubectl's `resource mapping not found for name: ...` context."""
+
+    def __init__(self, group: str, version: str, kind: str):
+        api_version = f"{group}/{version}" if group else version
+        super().__init__(f'no matches for kind "{kind}" in version "{api_version}"')
+        self.group, self.version, self.kind = group, version, kind

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from pykubectl.client.discovery import Discovery
-from pykubectl.errors import ResourceTypeNotFound
+from pykubectl.errors import NoKindMatch, ResourceTypeNotFound
 from pykubectl.model.types import DiscoveredResources, GroupVersion, ResourceType
 
 log = logging.getLogger("pykubectl.client.mapper")
@@ -50,18 +50,13 @@ class RestMapper:
             raise ResourceTypeNotFound(_group_resource(arg)[1]) from None
 
     def kind_for(self, group: str, version: str, kind: str) -> ResourceType:
-        """The mapping for an object's apiVersion/kind (RESTMapping(gk, version)); falls back as kubectl does."""
+        """The mapping for an object's apiVersion/kind (RESTMapping(gk, version)); raises NoKindMatch."""
         found = self._kind_mapping(group, kind, version)
         if found is None and not self.discovery.fresh:
             self._reset()
             found = self._kind_mapping(group, kind, version)
         if found is None:
-            from pykubectl.errors import KubectlError
-
-            gv = str(GroupVersion(group, version))
-            raise KubectlError(f'resource mapping not found for name: "" namespace: "" from "": '
-                               f'no matches for kind "{kind}" in version "{gv}"\n'
-                               "ensure CRDs are installed first")
+            raise NoKindMatch(group, version, kind)
         return found
 
     def expand_category(self, category: str) -> list[ResourceType] | None:

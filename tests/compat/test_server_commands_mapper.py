@@ -91,3 +91,15 @@ def test_category_all_expands_like_kubectl(runners, kube_apiserver, with_crd):
     ours = [t.collection_path("default") for t in mapper.expand_category("all")]
     assert ours == paths
     assert mapper.expand_category("nothing-here") is None
+
+
+def test_kind_for_object_apiversion_and_kind(kube_apiserver, with_crd):
+    from pykubectl.errors import NoKindMatch
+
+    mapper = our_mapper(kube_apiserver, io.StringIO())
+    assert mapper.kind_for("apps", "v1", "Deployment").collection_path("ns") == "/apis/apps/v1/namespaces/ns/deployments"
+    assert mapper.kind_for("", "v1", "Namespace").collection_path("ns") == "/api/v1/namespaces"
+    assert mapper.kind_for("example.com", "v1", "Widget").plural == "widgets"
+    with pytest.raises(NoKindMatch) as caught:
+        mapper.kind_for("apps", "v9", "Deployment")
+    assert str(caught.value) == 'no matches for kind "Deployment" in version "apps/v9"'
