@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 class Session:
     overrides: ConfigOverrides
     streams: IOStreams
+    command_path: str = ""  # "kubectl config view": sent as the Kubectl-Command header
 
     @cached_property
     def kubeconfig(self) -> KubeConfig:
@@ -44,7 +45,8 @@ class Session:
 
         return RestClient(self.settings, warnings=self.streams.err,
                           warnings_as_errors=self.overrides.warnings_as_errors,
-                          stdin=self.streams.stdin, stdin_is_terminal=self.streams.in_is_terminal)
+                          stdin=self.streams.stdin, stdin_is_terminal=self.streams.in_is_terminal,
+                          command_path=self.command_path)
 
     @cached_property
     def discovery(self) -> Discovery:

@@ -43,6 +43,17 @@ _WARNING = re.compile(r'\s*(\d{3})\s+(\S+)\s+"((?:[^"\\]|\\.)*)"(?:\s+"[^"]*")?\
 Params = Mapping[str, Any] | list[tuple[str, Any]] | None
 
 
+def command_headers(command_path: str) -> list[tuple[str, str]]:
+    """kubectl's Kubectl-Command / Kubectl-Session headers (KEP 859), off when KUBECTL_COMMAND_HEADERS is
+    "false" or "0"."""
+    import os
+    import uuid
+
+    if not command_path or os.environ.get("KUBECTL_COMMAND_HEADERS") in ("false", "0"):
+        return []
+    return [("Kubectl-Command", command_path), ("Kubectl-Session", str(uuid.uuid4()))]
+
+
 def verbosity() -> int:
     return int(getattr(logging.getLogger("pykubectl"), "verbosity", 0) or 0)
 
@@ -121,6 +132,7 @@ class RestClient:
     def __init__(self, settings: ConnectionSettings, warnings: TextIO | None = None,
                  warnings_as_errors: bool = False, stdin: TextIO | None = None,
                  stdin_is_terminal: Callable[[], bool] | None = None,
+                 command_path: str = "",
                  sleep: Callable[[float], None] = time.sleep,
                  transport_factory: Callable[..., Transport] = build_transport):
         self.settings = settings
@@ -152,7 +164,7 @@ class RestClient:
                 self._exec = ExecAuth(provider)
         self._client_cert: tuple[bytes, bytes] | None = None
         self._transport: Transport | None = None
-        self._extra_headers = impersonation_headers(settings)
+        self._extra_headers = impersonation_headers(settings) + command_headers(command_path)
 
     # -- plumbing -------------------------------------------------------------------------------------
 

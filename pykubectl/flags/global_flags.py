@@ -142,7 +142,7 @@ def current_session():
         overrides = state.overrides()
         if state.setup_logging is not None:
             state.setup_logging(overrides.verbosity, state.streams.err)
-        session = Session(overrides, state.streams)
+        session = Session(overrides, state.streams, command_path=state.command_path)
         ctx.find_root().meta["pykubectl.session"] = session
         ctx.find_root().call_on_close(session.close)
     return session

@@ -297,3 +297,25 @@ def test_json_body_is_compact():
     assert captured[0].content == b'{"a":[1,2]}'
     assert json.loads(captured[0].content) == {"a": [1, 2]}
     assert captured[0].headers["Content-Type"] == "application/json"
+
+
+def test_kubectl_command_headers(monkeypatch):
+    captured = []
+
+    def handler(request):
+        captured.append(request)
+        return httpx.Response(200, json={})
+
+    def factory(settings, client_cert=None, auth=None):
+        return Transport(httpx.Client(transport=httpx.MockTransport(handler), auth=auth), {}, None)
+
+    settings = ConnectionSettings(server=SERVER)
+    monkeypatch.delenv("KUBECTL_COMMAND_HEADERS", raising=False)
+    client = RestClient(settings, command_path="kubectl api-resources", transport_factory=factory)
+    client.get_json("/api")
+    client.get_json("/apis")
+    assert captured[0].headers["Kubectl-Command"] == "kubectl api-resources"
+    assert captured[0].headers["Kubectl-Session"] == captured[1].headers["Kubectl-Session"]
+    monkeypatch.setenv("KUBECTL_COMMAND_HEADERS", "false")
+    RestClient(settings, command_path="kubectl api-resources", transport_factory=factory).get_json("/api")
+    assert "Kubectl-Command" not in captured[2].headers
