@@ -42,8 +42,8 @@ class GroupVersionKind:
         return str(GroupVersion(self.group, self.version))
 
     def __str__(self) -> str:
-        # apimachinery's GroupVersionKind.String(): "apps/v1, Kind=Deployment"
-        return f"{self.api_version}, Kind={self.kind}"
+        # apimachinery's GroupVersionKind.String(): "apps/v1, Kind=Deployment", "/v1, Kind=Pod"
+        return f"{self.group}/{self.version}, Kind={self.kind}"
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,8 @@ class GroupVersionResource:
     resource: str
 
     def __str__(self) -> str:
-        # apimachinery's GroupVersionResource.String(): "apps/v1, Resource=deployments"
-        return f"{GroupVersion(self.group, self.version)}, Resource={self.resource}"
+        # apimachinery's GroupVersionResource.String(): "apps/v1, Resource=deployments", "/v1, Resource=pods"
+        return f"{self.group}/{self.version}, Resource={self.resource}"
 
 
 @dataclass(frozen=True)
