@@ -212,3 +212,49 @@ def test_exec_info_and_interactive_modes():
         _provider(interactiveMode="Always")._interactive()
     assert ExecProvider({"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "x"},
                         None).interactive_mode == "IfAvailable"
+
+
+def test_legacy_discovery_fetches_every_group_version_and_writes_the_cache(tmp_path):
+    import httpx
+
+    from tests.unit.client.test_rest import make_client
+
+    bodies = {
+        "/api": {"kind": "APIVersions", "versions": ["v1"]},
+        "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+            {"name": "autoscaling", "versions": [{"groupVersion": "autoscaling/v2", "version": "v2"},
+                                                 {"groupVersion": "autoscaling/v1", "version": "v1"}],
+             "preferredVersion": {"groupVersion": "autoscaling/v2", "version": "v2"}}]},
+        "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+            {"name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod", "verbs": ["get"]},
+            {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]}]},
+        "/apis/autoscaling/v2": {"kind": "APIResourceList", "groupVersion": "autoscaling/v2", "resources": [
+            {"name": "horizontalpodautoscalers", "singularName": "horizontalpodautoscaler", "namespaced": True,
+             "kind": "HorizontalPodAutoscaler", "verbs": ["get"], "shortNames": ["hpa"]}]},
+        "/apis/autoscaling/v1": {"kind": "APIResourceList", "groupVersion": "autoscaling/v1", "resources": [
+            {"name": "horizontalpodautoscalers", "singularName": "horizontalpodautoscaler", "namespaced": True,
+             "kind": "HorizontalPodAutoscaler", "verbs": ["get"], "shortNames": ["hpa"]}]},
+    }
+    requested = []
+
+    def handler(request):
+        requested.append(request.url.path)
+        return httpx.Response(200, json=bodies[request.url.path])
+
+    client = make_client(handler)
+    discovery = Discovery(client, str(tmp_path))
+    preferred = dict(discovery.preferred_resources())
+    assert [r.plural for r in preferred["v1"]] == ["pods"]
+    assert [r.api_version for r in preferred["autoscaling/v2"]] == ["autoscaling/v2"]
+    assert preferred["autoscaling/v1"] == []
+    assert requested == ["/api", "/apis", "/api/v1", "/apis/autoscaling/v2", "/apis/autoscaling/v1"]
+    directory = discovery_cache_dir(str(tmp_path), client.settings.server)
+    groups = json.loads((directory / "servergroups.json").read_text())
+    assert [g["name"] for g in groups["groups"]] == ["", "autoscaling"]
+    assert json.loads((directory / "autoscaling" / "v1" / "serverresources.json").read_text())["resources"][0] \
+        == {"name": "horizontalpodautoscalers", "singularName": "horizontalpodautoscaler", "namespaced": True,
+            "kind": "HorizontalPodAutoscaler", "verbs": ["get"], "shortNames": ["hpa"]}
+    requested.clear()
+    again = Discovery(client, str(tmp_path))
+    assert [r.plural for r in again.resources().resources["v1"]] == ["pods", "pods/log"]
+    assert requested == []
