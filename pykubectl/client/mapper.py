@@ -6,6 +6,7 @@ priority mapper: core v1 first, then groups in discovery order, preferred versio
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -207,7 +208,12 @@ class RestMapper:
     def _warn(self, text: str) -> None:
         if self.warnings is not None and text not in self._warned:
             self._warned.add(text)
-            self.warnings.write(f"Warning: {text}\n")
+            try:
+                colour = self.warnings.isatty() and os.environ.get("TERM") != "dumb"
+            except (AttributeError, ValueError):
+                colour = False
+            prefix = "\x1b[33;1mWarning:\x1b[0m" if colour else "Warning:"
+            self.warnings.write(f"{prefix} {text}\n")
 
 
 def _group_resource(arg: str) -> tuple[str, str]:
