@@ -232,3 +232,40 @@ class NoKindMatch(KubectlError):
         api_version = f"{group}/{version}" if group else version
         super().__init__(f'no matches for kind "{kind}" in version "{api_version}"')
         self.group, self.version, self.kind = group, version, kind
+
+
+class AggregateError(KubectlError):
+    """Several errors collected while continuing on error (apimachinery's utilerrors.Aggregate).
+
+    kubectl's checkErr prints each on its own line: API and connection errors in their standard form,
+    anything else as its bare message (no `error: ` prefix); a nested aggregate prints as `[a, b]`."""
+
+    def __init__(self, errors: list[Exception]):
+        self.errors = list(errors)
+        super().__init__(aggregate_message(self.errors))
+
+    def render(self) -> str:
+        lines = []
+        for error in self.errors:
+            if isinstance(error, ApiError | ConnectionFailure):
+                lines.append(error.render())
+            else:
+                lines.append(str(error))
+        return "\n".join(lines)
+
+
+def aggregate_message(errors: list[Exception]) -> str:
+    """Aggregate.Error(): one message as is; several deduplicated, comma-joined in brackets."""
+    seen: list[str] = []
+
+    def visit(items):
+        for error in items:
+            if isinstance(error, AggregateError):
+                visit(error.errors)
+            elif str(error) not in seen:
+                seen.append(str(error))
+
+    if len(errors) == 1:
+        return str(errors[0])
+    visit(errors)
+    return seen[0] if len(seen) == 1 else "[" + ", ".join(seen) + "]"
