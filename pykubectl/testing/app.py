@@ -53,19 +53,28 @@ class ServerState:
     version_info: dict = field(default_factory=lambda: dict(VERSION_INFO))
     tokens: dict[str, dict] = field(default_factory=default_tokens)
     store: Any = None
+    simulate: bool = True  # run the simulated cluster (nodes, scheduler, kubelet, controllers)
+    realistic: bool = False  # the cluster's delays as a person would see them (demos)
+    cluster: Any = None
 
     def __post_init__(self) -> None:
         if self.store is None:
             store_module = _optional("store")
             if store_module is not None:
                 self.store = store_module.Store(self.catalog)
+        if self.cluster is None and self.simulate and self.store is not None:
+            from .cluster import Cluster
+
+            self.cluster = Cluster(self.store, self.catalog, realistic=self.realistic)
         self.authenticator = Authenticator(self.tokens)
         self.authorizer = Authorizer()
         self.openapi = OpenAPIBuilder(self.catalog, self.version_info["gitVersion"])
 
     def reset(self) -> None:
         """Forget every object and CRD: the state right after start."""
-        if self.store is not None:
+        if self.cluster is not None:
+            self.cluster.reset()
+        elif self.store is not None:
             reset = getattr(self.store, "reset", None)
             if reset is not None:
                 reset()
@@ -113,6 +122,20 @@ def build_app(state: ServerState | None = None) -> web.Application:
     OpenAPIHandlers(state.openapi).add_routes(app)
     # The review kinds are answered here, never stored: register them before the generic object routes.
     add_review_routes(app, state.authenticator, state.authorizer)
+    if state.cluster is not None:
+        from .handlers import logs, metrics
+
+        logs.add_routes(app, state.cluster)
+        metrics.add_routes(app, state.cluster)
+
+        async def start_cluster(_app: web.Application) -> None:
+            state.cluster.start()
+
+        async def stop_cluster(_app: web.Application) -> None:
+            state.cluster.stop()
+
+        app.on_startup.append(start_cluster)
+        app.on_cleanup.append(stop_cluster)
     objects = _optional("handlers.objects")
     if objects is not None and state.store is not None:
         objects.add_routes(app, state.store, state.catalog)

@@ -111,6 +111,39 @@ def _tracks_generation(info) -> bool:
             or bool(getattr(info, "crd_name", None)))
 
 
+class _NotifyingLock:
+    """The store's re-entrant lock; when its outermost holder lets go, the changes committed meanwhile go to the
+    store's listeners (`Store.add_listener`), in commit order, outside the lock."""
+
+    def __init__(self, store: Store):
+        self._lock = threading.RLock()
+        self._depth = threading.local()
+        self._store = store
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not self._lock.acquire(blocking, timeout):
+            return False
+        self._depth.n = getattr(self._depth, "n", 0) + 1
+        return True
+
+    def release(self) -> None:
+        self._depth.n -= 1
+        pending: list[Event] = []
+        if self._depth.n == 0 and self._store._pending:
+            pending, self._store._pending = self._store._pending, []
+        self._lock.release()
+        for event in pending:
+            for listener in list(self._store._listeners):
+                listener(event)
+
+    def __enter__(self) -> _NotifyingLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.release()
+
+
 def _name_suffix() -> str:
     return "".join(random.choice("bcdfghjklmnpqrstvwxz2456789") for _ in range(5))
 
@@ -118,7 +151,9 @@ def _name_suffix() -> str:
 class Store:
     def __init__(self, catalog: Any, history: int = HISTORY):
         self.catalog = catalog
-        self._lock = threading.RLock()
+        self._listeners: list[Callable[[Event], None]] = []
+        self._pending: list[Event] = []
+        self._lock = _NotifyingLock(self)
         self._objects: dict[tuple[str, str], dict[tuple[str, str], dict]] = {}
         self._rv = 0
         self._history: deque[Event] = deque(maxlen=history)
@@ -133,8 +168,18 @@ class Store:
     # ----------------------------------------------------------------- lookups and helpers
 
     @property
-    def lock(self) -> threading.RLock:
+    def lock(self) -> _NotifyingLock:
         return self._lock
+
+    def add_listener(self, listener: Callable[[Event], None]) -> None:
+        """Call `listener(event)` after each committed change, in commit order, outside the store lock."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[Event], None]) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
 
     def resource_version(self) -> int:
         return self._rv
@@ -217,6 +262,8 @@ class Store:
         event = Event(etype, copy.deepcopy(obj), rv, info.group, info.resource,
                       obj.get("metadata", {}).get("namespace", ""))
         self._history.append(event)
+        if self._listeners:
+            self._pending.append(event)
         for sub in list(self._subscribers):
             if sub.matches(event):
                 sub.deliver(event)

@@ -26,9 +26,10 @@ def _b64(data: bytes) -> str:
 class FakeApiServer:
     """A Kubernetes API server for tests: `with FakeApiServer() as server: server.write_kubeconfig(path)`."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, state: ServerState | None = None):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, state: ServerState | None = None, *,
+                 realistic: bool = False, simulate: bool = True):
         self.host, self._requested_port = host, port
-        self.state = state or ServerState()
+        self.state = state or ServerState(simulate=simulate, realistic=realistic)
         self.tls = TLSMaterial()
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -117,6 +118,15 @@ class FakeApiServer:
     @property
     def store(self) -> Any:
         return self.state.store
+
+    @property
+    def cluster(self) -> Any:
+        """The simulated cluster (nodes, scheduler, kubelet, controllers), or None without simulation."""
+        return self.state.cluster
+
+    def settle(self, timeout: float = 5.0) -> bool:
+        """Wait until the simulated cluster has handled every change so far."""
+        return self.state.cluster.settle(timeout) if self.state.cluster is not None else True
 
     @property
     def catalog(self):
