@@ -1,0 +1,34 @@
+"""kubectl describe's renderers: pure functions of (object, related data, now) → text, one per kind family.
+
+`render_description(obj, related, now)` picks kubectl's describer for the object's group and kind
+(describe.go's describerMap) and falls back to the generic describer for everything else.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from datetime import datetime
+
+# (group, kind) → "module:function" under pykubectl.printing.describe
+DESCRIBERS: dict[tuple[str, str], str] = {
+    ("", "Pod"): "pods:describe_pod",
+    ("", "ConfigMap"): "config:describe_config_map",
+    ("", "Secret"): "config:describe_secret",
+    ("", "ServiceAccount"): "config:describe_service_account",
+    ("", "Namespace"): "namespaces:describe_namespace",
+    ("", "LimitRange"): "namespaces:describe_limit_range",
+    ("", "ResourceQuota"): "namespaces:describe_resource_quota",
+}
+
+
+def describer_name(group: str, kind: str) -> str:
+    return DESCRIBERS.get((group, kind), "generic:describe_generic_related")
+
+
+def render_description(obj: Mapping, related: Mapping, now: datetime) -> str:
+    api_version = obj.get("apiVersion", "")
+    group = api_version.rpartition("/")[0] if "/" in api_version else ""
+    module_name, _, function = describer_name(group, obj.get("kind", "")).partition(":")
+    module = importlib.import_module(f"pykubectl.printing.describe.{module_name}")
+    return getattr(module, function)(obj, related, now)
