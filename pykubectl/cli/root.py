@@ -14,6 +14,7 @@ SETTINGS = "Settings Commands"
 OTHER = "Other Commands"
 
 COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("explain", "pykubectl.commands.explain", "Get documentation for a resource", INTERMEDIATE),
     CommandSpec("cluster-info", "pykubectl.commands.cluster_info", "Display cluster information", CLUSTER),
     CommandSpec("describe", "pykubectl.commands.describe", "Show details of a specific resource or group of resources",
                 TROUBLESHOOTING),
