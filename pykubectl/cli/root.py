@@ -15,6 +15,7 @@ OTHER = "Other Commands"
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("explain", "pykubectl.commands.explain", "Get documentation for a resource", INTERMEDIATE),
+    CommandSpec("get", "pykubectl.commands.get", "Display one or many resources", INTERMEDIATE),
     CommandSpec("cluster-info", "pykubectl.commands.cluster_info", "Display cluster information", CLUSTER),
     CommandSpec("describe", "pykubectl.commands.describe", "Show details of a specific resource or group of resources",
                 TROUBLESHOOTING),

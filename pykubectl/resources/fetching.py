@@ -51,16 +51,23 @@ class Fetcher:
         self.chunk_size = chunk_size
         self.params = dict(params or {})
         self.ignore_not_found = ignore_not_found
-        self.errors: list[Exception] = []
-        self._by_name = False
+        # kubectl's visitors report errors two ways: a by-name GET (and a namespace check) fails "directly";
+        # list GETs and everything read from -f fail inside an EagerVisitorList, whose errors come last as
+        # one aggregate. The split decides both the order and the `error: ` prefix of what is printed.
+        self.direct: list[Exception] = []
+        self.visitor: list[Exception] = []
+
+    @property
+    def errors(self) -> list[Exception]:
+        return self.direct + self.visitor
 
     def visit(self, selection: Selection) -> Iterator[Fetched]:
-        from pykubectl.resources.selection import Target
+        from pykubectl.resources.selection import NamespaceMismatch, Target
 
-        self._by_name = selection.by_name
         for item in selection.items:
             if isinstance(item, Target):
-                yield from self._collect(self._fetch(item), self.errors)
+                into = self.visitor if (item.manifest is not None or not item.name) else self.direct
+                yield from self._collect(self._fetch(item), into)
             elif isinstance(item, list):  # the items of one List manifest: their errors form one aggregate
                 group_errors: list[Exception] = []
                 for member in item:
@@ -69,9 +76,11 @@ class Fetcher:
                     else:
                         self._add(member, group_errors)
                 if group_errors:
-                    self.errors.append(AggregateError(group_errors) if len(group_errors) > 1 else group_errors[0])
+                    self.visitor.append(AggregateError(group_errors) if len(group_errors) > 1 else group_errors[0])
+            elif isinstance(item, NamespaceMismatch):
+                self._add(item, self.direct)
             else:
-                self._add(item, self.errors)
+                self._add(item, self.visitor)
 
     def _collect(self, fetched: Iterator[Fetched], errors: list[Exception]) -> Iterator[Fetched]:
         try:
@@ -99,10 +108,28 @@ class Fetcher:
                                            headers=self.headers or None):
             yield Fetched(target, page)
 
-    def error(self) -> KubectlError | None:
-        """The error kubectl's checkErr would print for what went wrong, or None."""
-        if not self.errors:
+    def error(self) -> Exception | None:
+        """What kubectl's checkErr gets from a visit that continued on error, or None.
+
+        One direct error is raised as itself (`error: msg` for non-API errors); otherwise an aggregate
+        whose lines are printed bare."""
+        errors = self.direct + ([AggregateError(self.visitor)] if self.visitor else [])
+        if not errors:
             return None
-        if self._by_name and len(self.errors) == 1 and isinstance(self.errors[0], KubectlError):
-            return self.errors[0]
-        return AggregateError(self.errors)
+        return errors[0] if len(errors) == 1 else AggregateError(errors)
+
+    def flat_error(self) -> Exception | None:
+        """utilerrors.Reduce(Flatten(...)): every leaf error; one alone is raised as itself."""
+        leaves: list[Exception] = []
+
+        def walk(items):
+            for error in items:
+                if isinstance(error, AggregateError):
+                    walk(error.errors)
+                else:
+                    leaves.append(error)
+
+        walk(self.errors)
+        if not leaves:
+            return None
+        return leaves[0] if len(leaves) == 1 else AggregateError(leaves)

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from pykubectl.resources.manifests import Manifest
 
 
+class NamespaceMismatch(KubectlError):
+    """An -f object in another namespace than an explicit --namespace (kubectl's RequireNamespace)."""
+
+
 @dataclass(frozen=True)
 class SelectionRequest:
     args: tuple[str, ...] = ()
@@ -313,7 +317,7 @@ def _manifest_target(manifest: Manifest, mapper: RestMapper, namespace: str, exp
     if mapping.namespaced:
         scope = obj_namespace or namespace
         if explicit_namespace and scope != namespace:
-            return KubectlError(f'the namespace from the provided object "{scope}" does not match the namespace '
+            return NamespaceMismatch(f'the namespace from the provided object "{scope}" does not match the namespace '
                                 f'"{namespace}". You must pass \'--namespace={scope}\' to perform this operation.')
     return Target(mapping, scope, name, subresource=subresource, manifest=manifest)
 

@@ -1,0 +1,360 @@
+"""kubectl get: display one or many resources (server-side Table printing, every -o format)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import click
+
+from pykubectl.errors import KubectlError, UsageError
+from pykubectl.flags import bundles, pflag
+from pykubectl.flags.command import KubectlCommand
+from pykubectl.flags.global_flags import current_session
+
+HELP = (
+    "Display one or many resources.\n\n"
+    " Prints a table of the most important information about the specified resources. You can filter the "
+    "list using a label selector and the --selector flag. If the desired resource type is namespaced you will "
+    "only see results in the current namespace if you don't specify any namespace.\n\n"
+    " By specifying the output as 'template' and providing a Go template as the value of the --template flag, "
+    "you can filter the attributes of the fetched resources.\n\n"
+    'Use "kubectl api-resources" for a complete list of supported resources.'
+)
+
+EXAMPLES = "\n  \n".join([
+    "  # List all pods in ps output format\n  kubectl get pods",
+    "  # List all pods in ps output format with more information (such as node name)\n  kubectl get pods -o wide",
+    "  # List a single replication controller with specified NAME in ps output format\n"
+    "  kubectl get replicationcontroller web",
+    '  # List deployments in JSON output format, in the "v1" version of the "apps" API group\n'
+    "  kubectl get deployments.v1.apps -o json",
+    "  # List a single pod in JSON output format\n  kubectl get -o json pod web-pod-13je7",
+    '  # List a pod identified by type and name specified in "pod.yaml" in JSON output format\n'
+    "  kubectl get -f pod.yaml -o json",
+    "  # List resources from a directory with kustomization.yaml - e.g. dir/kustomization.yaml\n"
+    "  kubectl get -k dir/",
+    "  # Return only the phase value of the specified pod\n"
+    "  kubectl get -o template pod/web-pod-13je7 --template={{.status.phase}}",
+    "  # List resource information in custom columns\n"
+    "  kubectl get pod test-pod -o custom-columns=CONTAINER:.spec.containers[0].name,"
+    "IMAGE:.spec.containers[0].image",
+    "  # List all replication controllers and services together in ps output format\n  kubectl get rc,services",
+    "  # List one or more resources by their type and names\n  kubectl get rc/web service/frontend pods/web-pod-13je7",
+    "  # List the 'status' subresource for a single pod\n  kubectl get pod web-pod-13je7 --subresource status",
+    "  # List all deployments in namespace 'backend'\n  kubectl get deployments.apps --namespace backend",
+    "  # List all pods existing in all namespaces\n  kubectl get pods --all-namespaces",
+])
+
+USAGE = ("[(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|"
+         "jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] "
+         "[NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]")
+
+# PROTOCOLS §2.1: what kubectl's transformRequests asks for when it prints a table.
+TABLE_ACCEPT = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"
+                "application/json")
+
+
+@dataclass(frozen=True)
+class GetOptions:
+    args: tuple[str, ...] = ()
+    output: str = ""
+    template: str = ""
+    raw: str = ""
+    watch: bool = False
+    watch_only: bool = False
+    output_watch_events: bool = False
+    ignore_not_found: bool = False
+    selector: str = ""
+    field_selector: str = ""
+    all_namespaces: bool = False
+    filenames: tuple[str, ...] = ()
+    recursive: bool = False
+    kustomize: str = ""
+    chunk_size: int = 500
+    show_kind: bool = False
+    show_labels: bool = False
+    label_columns: tuple[str, ...] = ()
+    no_headers: bool = False
+    sort_by: str = ""
+    subresource: str = ""
+    server_print: bool = True
+    allow_missing_template_keys: bool = True
+    show_managed_fields: bool = False
+
+    @classmethod
+    def from_flags(cls, params: dict) -> GetOptions:
+        def flat(name):
+            return tuple(v for chunk in params.get(name) or () for v in (chunk if isinstance(chunk, list) else [chunk]))
+
+        return cls(
+            args=tuple(params.get("args") or ()), output=params.get("output") or "",
+            template=params.get("template") or "", raw=params.get("raw") or "",
+            watch=bool(params.get("watch")), watch_only=bool(params.get("watch_only")),
+            output_watch_events=bool(params.get("output_watch_events")),
+            ignore_not_found=bool(params.get("ignore_not_found")), selector=params.get("selector") or "",
+            field_selector=params.get("field_selector") or "", all_namespaces=bool(params.get("all_namespaces")),
+            filenames=flat("filename"), recursive=bool(params.get("recursive")),
+            kustomize=params.get("kustomize") or "",
+            chunk_size=params["chunk_size"] if params.get("chunk_size") is not None else 500,
+            show_kind=bool(params.get("show_kind")), show_labels=bool(params.get("show_labels")),
+            label_columns=flat("label_columns"), no_headers=bool(params.get("no_headers")),
+            sort_by=params.get("sort_by") or "", subresource=params.get("subresource") or "",
+            server_print=params.get("server_print") is not False,
+            allow_missing_template_keys=params.get("allow_missing_template_keys") is not False,
+            show_managed_fields=bool(params.get("show_managed_fields")),
+        )
+
+    @property
+    def human(self) -> bool:
+        """IsHumanReadablePrinter: the default table or -o wide."""
+        return (not self.output and not self.template) or self.output == "wide"
+
+    @property
+    def server_side_table(self) -> bool:
+        # kubectl forces client-side printing for custom-columns, yaml and anything json.
+        if "custom-columns" in self.output or self.output == "yaml" or "json" in self.output:
+            return False
+        return self.server_print
+
+    def complete_checks(self) -> None:
+        """The argument checks of kubectl's Complete (before the kubeconfig is needed)."""
+        if self.raw and self.args:
+            raise KubectlError("arguments may not be passed when --raw is specified")
+
+    def validate(self) -> None:
+        if self.raw:
+            if self.watch or self.watch_only or self.selector:
+                raise KubectlError("--raw may not be specified with other flags that filter the server request or "
+                                   "alter the output")
+            if self.output:
+                raise KubectlError("--raw and --output are mutually exclusive")
+            if not self.raw.startswith("/") and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", self.raw):
+                raise KubectlError(f'--raw must be a valid URL path: parse "{self.raw}": invalid URI for request')
+        if self.show_labels and self.output not in ("", "wide"):
+            raise KubectlError(f"--show-labels option cannot be used with {self.output} printer")
+        if self.label_columns and self.output.startswith("custom-columns"):
+            raise KubectlError(f"--label-columns option cannot be used with {self.output} printer")
+        if self.output_watch_events and not (self.watch or self.watch_only):
+            raise KubectlError("--output-watch-events option can only be used with --watch or --watch-only")
+
+
+@click.command("get", cls=KubectlCommand, help=HELP, examples=EXAMPLES, usage=USAGE)
+@bundles.all_namespaces
+@bundles.allow_missing_template_keys
+@bundles.chunk_size
+@bundles.field_selector
+@bundles.filenames("identifying the resource to get from a server.")
+@bundles.ignore_not_found()
+@bundles.label_columns
+@bundles.no_headers
+@bundles.output()
+@pflag.boolean("--output-watch-events", help="Output watch event objects when --watch or --watch-only is used. "
+                                             "Existing objects are output as initial ADDED events.")
+@pflag.string("--raw", help="Raw URI to request from the server.  Uses the transport specified by the kubeconfig "
+                            "file.")
+@bundles.selector
+@pflag.boolean("--server-print", default=True, help="If true, have the server return the appropriate table output. "
+                                                    "Supports extension APIs and CRDs.")
+@bundles.show_kind
+@bundles.show_labels
+@bundles.show_managed_fields
+@bundles.sort_by
+@bundles.subresource
+@bundles.template
+@pflag.boolean("-w", "--watch", help="After listing/getting the requested object, watch for changes.")
+@pflag.boolean("--watch-only", help="Watch for changes to the requested object(s), without listing/getting first.")
+@click.argument("args", nargs=-1)
+def command(**params) -> None:
+    options = GetOptions.from_flags(params)
+    options.complete_checks()
+    session = current_session()
+    run(options, session)
+
+
+def run(options: GetOptions, session) -> None:
+    if not options.raw:
+        _ = session.namespace  # kubectl's Complete resolves the namespace first (kubeconfig errors win)
+        if not options.args and not options.filenames and not options.kustomize and not (
+                options.watch or options.watch_only):
+            session.streams.err.write('You must specify the type of resource to get. Use "kubectl api-resources" '
+                                      "for a complete list of supported resources.\n\n")
+            raise UsageError('Required resource not specified.\nUse "kubectl explain <resource>" for a detailed '
+                             "description of that resource (e.g. kubectl explain pods).", "kubectl get")
+    options.validate()
+    if options.raw:
+        _raw(options, session)
+        return
+    if options.kustomize:
+        raise KubectlError("the -k/--kustomize flag is not supported by pykubectl")
+    if options.watch or options.watch_only:
+        raise KubectlError("--watch is not supported by pykubectl yet")
+
+    from pykubectl.resources.fetching import Fetcher
+    from pykubectl.resources.selection import SelectionRequest, select
+
+    request = SelectionRequest(
+        args=options.args, filenames=options.filenames, recursive=options.recursive,
+        label_selector=options.selector, field_selector=options.field_selector,
+        all_namespaces=options.all_namespaces, subresource=options.subresource)
+    explicit = bool(session.overrides.namespace) and not options.all_namespaces
+    selection = select(request, session.mapper, session.namespace, explicit, stdin=session.streams.stdin)
+    headers = {"Accept": TABLE_ACCEPT} if options.human and options.server_side_table else None
+    params = {"includeObject": "Object"} if options.sort_by and headers else None
+    fetcher = Fetcher(session.client, headers=headers, chunk_size=0 if options.sort_by else options.chunk_size,
+                      params=params, ignore_not_found=options.ignore_not_found)
+    if options.human:
+        _print_human(options, session, selection, fetcher)
+    else:
+        _print_generic(options, session, selection, fetcher)
+
+
+def _group_kind(resource) -> str:
+    return f"{resource.kind}.{resource.group}" if resource.group else resource.kind
+
+
+def _print_human(options: GetOptions, session, selection, fetcher) -> None:
+    from pykubectl.printing.table import TableOptions, TablePrinter
+    from pykubectl.printing.tabwriter import TabWriter
+
+    out = session.streams.out
+    kinds = {(t.type.group, t.type.version, t.type.kind) for t in selection.targets()}
+    fetched = fetcher.visit(selection)
+    multiple = False
+    if len(kinds) > 1:  # multipleGVKsRequested looks at what was actually fetched, so gather it first
+        fetched = list(fetched)
+        multiple = len(fetched) >= 2 and len({(f.target.type.group, f.target.type.version, f.target.type.kind)
+                                               for f in fetched}) > 1
+    written = 0
+    separator_ready = False
+
+    def emit(text: str) -> None:
+        nonlocal written, separator_ready
+        if not text:
+            return
+        if separator_ready:
+            out.write("\n")
+            separator_ready = False
+        out.write(text)
+        written += len(text)
+
+    writer = TabWriter()
+    printer = None
+    last = None
+    all_namespaced = not options.all_namespaces
+    for item in fetched:
+        mapping = item.target.type
+        all_namespaced = all_namespaced and mapping.namespaced
+        if printer is None or last is None or (mapping.group, mapping.version, mapping.plural) != \
+                (last.group, last.version, last.plural):
+            emit(writer.flush())
+            writer = TabWriter()
+            if last is not None and not options.no_headers and written > 0:
+                separator_ready = True
+            table_options = TableOptions(
+                wide=options.output == "wide", no_headers=options.no_headers,
+                with_namespace=options.all_namespaces and mapping.namespaced,
+                with_kind=options.show_kind or multiple, kind=_group_kind(mapping),
+                show_labels=options.show_labels, label_columns=options.label_columns)
+            printer = TablePrinter(table_options)
+            last = mapping
+        obj = item.obj
+        if options.sort_by and obj.get("kind") == "Table":
+            obj = _sorted_table(obj, options.sort_by)
+        if obj.get("kind") != "Table" and isinstance(obj.get("items"), list):
+            for child in _typed_items(obj):
+                writer.write(printer.print(child))
+        else:
+            writer.write(printer.print(obj))
+    emit(writer.flush())
+    out.flush()
+    error = fetcher.error()
+    if written == 0 and not options.ignore_not_found and error is None:
+        if all_namespaced:
+            session.streams.err.write(f"No resources found in {session.namespace} namespace.\n")
+        else:
+            session.streams.err.write("No resources found\n")
+    if error is not None:
+        raise error
+
+
+def _sorted_table(table: dict, sort_by: str) -> dict:
+    try:
+        from pykubectl.printing import sorting  # G1b's --sort-by helpers
+    except ImportError:
+        raise KubectlError("--sort-by is not supported by pykubectl yet") from None
+    return sorting.sort_table(table, sort_by)
+
+
+def _typed_items(page: dict) -> list[dict]:
+    """A List page's items, given the kind and apiVersion the server leaves out (unstructured list decoding)."""
+    kind = str(page.get("kind") or "")
+    api_version = page.get("apiVersion")
+    items = []
+    for item in page.get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        if kind.endswith("List") and not item.get("kind"):
+            item = {"apiVersion": api_version, "kind": kind[:-4], **item}
+        items.append(item)
+    return items
+
+
+def _omit_managed_fields(obj: dict) -> dict:
+    metadata = obj.get("metadata")
+    if isinstance(metadata, dict) and "managedFields" in metadata:
+        obj = {**obj, "metadata": {k: v for k, v in metadata.items() if k != "managedFields"}}
+    return obj
+
+
+def _print_generic(options: GetOptions, session, selection, fetcher) -> None:
+    from pykubectl.printing.registry import GET_FORMATS, printer_for
+
+    objects: list[dict] = []
+    for item in fetcher.visit(selection):
+        if isinstance(item.obj.get("items"), list):
+            objects.extend(_typed_items(item.obj))
+        else:
+            objects.append(item.obj)
+    error = fetcher.error()
+    if error is not None and selection.single_item_implied:
+        raise error
+    flat = fetcher.flat_error()
+    if not objects and options.ignore_not_found:
+        if flat is not None:
+            raise flat
+        return
+    printer = printer_for(options.output, allowed=GET_FORMATS, template_argument=options.template,
+                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
+    structured = options.output.lower() in ("json", "yaml")
+    if structured and not options.show_managed_fields:
+        objects = [_omit_managed_fields(obj) for obj in objects]
+    if options.sort_by:
+        try:
+            from pykubectl.printing import sorting
+        except ImportError:
+            raise KubectlError("--sort-by is not supported by pykubectl yet") from None
+        objects = sorting.sort_objects(objects, options.sort_by)
+    if not selection.single_item_implied or len(objects) != 1:
+        obj = {"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}}
+    else:
+        obj = objects[0]
+    session.streams.out.write(printer(obj))
+    if flat is not None:
+        raise flat
+
+
+def _raw(options: GetOptions, session) -> None:
+    """rawhttp.RawGet: the body as the server sent it."""
+    from pykubectl.client.status import error_from_response
+
+    client = session.client
+    path, _, query = options.raw.partition("?")
+    params = [tuple(p.split("=", 1)) if "=" in p else (p, "") for p in query.split("&") if p] if query else None
+    response = client.request("GET", path, params, raise_for_status=False)
+    if not 200 <= response.status_code <= 206:
+        raise error_from_response(response.status_code, response.content, response.headers.get("Content-Type"),
+                                  "GET")
+    out = session.streams.out
+    out.write(response.content.decode("utf-8", "replace"))
+    out.flush()
