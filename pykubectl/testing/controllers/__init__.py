@@ -6,9 +6,20 @@
 from __future__ import annotations
 
 
-def register_all(cluster) -> None:
+def all_controllers() -> list:
+    from .daemonset import DaemonSetController
     from .deployment import DeploymentController
+    from .endpoints import EndpointsController
+    from .job import JobController
     from .replicaset import ReplicaSetController, ReplicationControllerController
+    from .serviceaccount import ServiceAccountController
+    from .statefulset import StatefulSetController
 
-    for controller in (DeploymentController(), ReplicaSetController(), ReplicationControllerController()):
+    return [DeploymentController(), ReplicaSetController(), ReplicationControllerController(),
+            StatefulSetController(), DaemonSetController(), JobController(), EndpointsController(),
+            ServiceAccountController()]
+
+
+def register_all(cluster) -> None:
+    for controller in all_controllers():
         cluster.register(controller)

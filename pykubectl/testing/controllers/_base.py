@@ -256,3 +256,50 @@ def set_condition(conditions: list[dict], new: dict) -> list[dict]:
 
 def by_key(objects: Iterable[Mapping]) -> dict[tuple[str, str], Mapping]:
     return {(ns_of(o), name_of(o)): o for o in objects}
+
+
+# ----------------------------------------------------------------------------------------- ControllerRevisions
+
+
+def template_patch(owner: Mapping, path: str = "spec") -> dict:
+    """What a StatefulSet's or DaemonSet's ControllerRevision stores: `{"spec":{"template":{..., "$patch":
+    "replace"}}}` (getPatch in the real controllers)."""
+    template = copy.deepcopy((owner.get("spec") or {}).get("template") or {})
+    template["$patch"] = "replace"
+    return {path: {"template": template}}
+
+
+def sync_revisions(cluster, owner: Mapping, api_version: str, kind: str, history_limit: int | None,
+                   in_use: set[str]) -> tuple[dict, list[dict]]:
+    """Find or create the ControllerRevision of the owner's current template; prune unused old ones.
+
+    Returns (update revision, all revisions owned). Revision names are `<owner>-<hash>`; numbers grow."""
+    namespace = ns_of(owner)
+    data = template_patch(owner)
+    revisions = [r for r in cluster.list("apps", "controllerrevisions", namespace) if owned_by(r, owner)]
+    current = next((r for r in revisions if r.get("data") == data), None)
+    top = max((int(r.get("revision") or 0) for r in revisions), default=0)
+    if current is None:
+        collision = (owner.get("status") or {}).get("collisionCount")
+        digest = compute_hash(data, collision)
+        labels = dict(((owner.get("spec") or {}).get("selector") or {}).get("matchLabels") or {})
+        labels["controller.kubernetes.io/hash"] = digest
+        current = cluster.create("apps", "controllerrevisions", {
+            "apiVersion": "apps/v1", "kind": "ControllerRevision",
+            "metadata": {"name": f"{name_of(owner)}-{digest}", "namespace": namespace, "labels": labels,
+                         "ownerReferences": [owner_reference(owner, api_version, kind)]},
+            "data": data, "revision": top + 1})
+        revisions.append(current)
+    elif int(current.get("revision") or 0) < top:
+        def bump(obj: dict) -> None:
+            obj["revision"] = top + 1
+
+        current = cluster.mutate("apps", "controllerrevisions", namespace, name_of(current), bump) or current
+        revisions = [current if uid_of(r) == uid_of(current) else r for r in revisions]
+    if history_limit is not None:
+        unused = sorted((r for r in revisions if name_of(r) not in in_use and uid_of(r) != uid_of(current)),
+                        key=lambda r: int(r.get("revision") or 0))
+        for r in unused[:max(len(unused) - int(history_limit), 0)]:
+            cluster.delete("apps", "controllerrevisions", namespace, name_of(r))
+            revisions = [x for x in revisions if uid_of(x) != uid_of(r)]
+    return current, revisions
