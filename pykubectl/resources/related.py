@@ -150,17 +150,8 @@ def gather_related(client: RestClient, obj: Mapping, show_events: bool = True, c
             or ((v.get("ephemeral") is not None) and f"{_meta(p).get('name', '')}-{v.get('name', '')}" == name)
             for v in (p.get("spec") or {}).get("volumes") or [])]
     elif kind == "Ingress" and group == "networking.k8s.io":
-        related["services"] = {}
-        for backend in _ingress_service_names(spec):
-            try:
-                related["services"][backend] = client.get_json(f"/api/v1/namespaces/{namespace}/services/{backend}")
-            except KubectlError:
-                pass
-            try:
-                related.setdefault("endpoints", {})[backend] = client.get_json(
-                    f"/api/v1/namespaces/{namespace}/endpoints/{backend}")
-            except KubectlError:
-                pass
+        related["backends"] = {name: _ingress_backend(client, namespace, name, chunk_size)
+                               for name in _ingress_service_names(spec)}
 
     if show_events and (group, kind) not in _NO_EVENTS:
         if kind == "Pod" and group == "":
@@ -182,3 +173,15 @@ def _ingress_service_names(spec: Mapping) -> list[str]:
         if service and service.get("name") and service["name"] not in names:
             names.append(service["name"])
     return names
+
+
+def _ingress_backend(client: RestClient, namespace: str, name: str, chunk_size: int) -> dict:
+    """IngressDescriber.describeBackendV1: the service's endpoint slices, then the service; the first
+    failure is shown in place of the endpoints."""
+    try:
+        slices = list_all(client, f"/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices",
+                          {"labelSelector": f"kubernetes.io/service-name={name}"}, chunk_size)
+        service = client.get_json(f"/api/v1/namespaces/{namespace}/services/{name}")
+    except KubectlError as exc:
+        return {"error": str(exc)}
+    return {"endpoint_slices": slices, "service": service}

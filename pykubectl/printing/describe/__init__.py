@@ -19,6 +19,16 @@ DESCRIBERS: dict[tuple[str, str], str] = {
     ("", "Namespace"): "namespaces:describe_namespace",
     ("", "LimitRange"): "namespaces:describe_limit_range",
     ("", "ResourceQuota"): "namespaces:describe_resource_quota",
+    ("", "ReplicationController"): "workloads:describe_replication_controller",
+    ("apps", "Deployment"): "workloads:describe_deployment",
+    ("apps", "ReplicaSet"): "workloads:describe_replica_set",
+    ("apps", "StatefulSet"): "workloads:describe_stateful_set",
+    ("apps", "DaemonSet"): "workloads:describe_daemon_set",
+    ("batch", "Job"): "workloads:describe_job",
+    ("batch", "CronJob"): "workloads:describe_cron_job",
+    ("", "Service"): "services:describe_service",
+    ("", "Endpoints"): "services:describe_endpoints",
+    ("networking.k8s.io", "Ingress"): "services:describe_ingress",
 }
 
 
