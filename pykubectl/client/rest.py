@@ -218,12 +218,13 @@ class RestClient:
     def request(self, method: str, path: str, params: Params = None, json: Any = None,
                 content: bytes | str | None = None, headers: Mapping[str, str] | None = None,
                 *, discovery: bool = False, raw: bool = False, stream: bool = False,
-                raise_for_status: bool = True) -> httpx.Response:
+                raise_for_status: bool = True, resource_suffix: bool = True) -> httpx.Response:
         """Send one request (with client-go's retries) and return the 2xx response, else raise ApiError.
 
         `discovery` marks discovery and /version calls, which default to client-go's 32 s timeout.
-        `raw` (implied by `discovery`) is client-go's AbsPath + Raw(): errors never decode a Status body
-        and carry no "(get pods x)" suffix."""
+        `raw` (implied by `discovery`) is client-go's Result.Raw(): errors never decode a Status body.
+        `get --raw` is not that: kubectl streams it, which does decode a Status; pass resource_suffix=False
+        there, since a RequestURI request names no resource for the "(get pods x)" suffix."""
         if json is not None:
             content = jsonlib.dumps(json, separators=(",", ":")).encode()
             headers = {"Content-Type": "application/json", **(headers or {})}
@@ -257,7 +258,7 @@ class RestClient:
         if raise_for_status and not 200 <= response.status_code <= 206:
             body = response.read()
             raw = raw or discovery
-            resource, group, name = ("", "", "") if raw else resource_of(path)
+            resource, group, name = ("", "", "") if raw or not resource_suffix else resource_of(path)
             retry = response.headers.get("Retry-After", "")
             raise error_from_response(response.status_code, body, response.headers.get("Content-Type"), method,
                                       resource, group, name, int(retry) if retry.isdigit() else 0, raw=raw)
