@@ -7,6 +7,7 @@ from __future__ import annotations
 
 
 def all_controllers() -> list:
+    from .cronjob import CronJobController
     from .daemonset import DaemonSetController
     from .deployment import DeploymentController
     from .endpoints import EndpointsController
@@ -16,7 +17,7 @@ def all_controllers() -> list:
     from .statefulset import StatefulSetController
 
     return [DeploymentController(), ReplicaSetController(), ReplicationControllerController(),
-            StatefulSetController(), DaemonSetController(), JobController(), EndpointsController(),
+            StatefulSetController(), DaemonSetController(), JobController(), CronJobController(), EndpointsController(),
             ServiceAccountController()]
 
 

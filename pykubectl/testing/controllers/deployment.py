@@ -100,6 +100,12 @@ class DeploymentController:
                 self._scale(cluster, new_rs, _replicas(d), d)
             self._sync_status(cluster, d, paused=True)
             return
+        if (spec.get("strategy") or {}).get("type") == "Recreate":
+            # rolloutRecreate: the new set is created only once every old pod is gone.
+            existing = self._find_new(d, rss)
+            if not self._old_gone(cluster, d, [rs for rs in rss if rs is not existing]):
+                self._sync_status(cluster, d)
+                return
         new_rs, _ = self._new_replicaset(cluster, d, rss)
         rss = self._owned_replicasets(cluster, d)
         new_rs = next((rs for rs in rss if b.uid_of(rs) == b.uid_of(new_rs)), new_rs)
@@ -316,20 +322,25 @@ class DeploymentController:
             self._scale(cluster, rs, _spec_replicas(rs) - step, d)
             remaining -= step
 
-    def _recreate(self, cluster, d: dict, new_rs: dict, old: list[dict]) -> None:
+    def _old_gone(self, cluster, d: dict, old: list[dict]) -> bool:
+        """Scale the old sets to zero; True once none of their pods is running or terminating."""
         scaled_down = False
         for rs in old:
             if _spec_replicas(rs) > 0:
                 self._scale(cluster, rs, 0, d)
                 scaled_down = True
         if scaled_down:
-            return
+            return False
         old_uids = {b.uid_of(rs) for rs in old}
         for pod in cluster.list("", "pods", b.ns_of(d)):
             ref = b.controller_ref_of(pod)
             if ref is not None and ref.get("uid") in old_uids and b.pod_phase(pod) not in ("Succeeded", "Failed"):
-                return  # old pods still running or terminating
-        self._scale(cluster, new_rs, _replicas(d), d)
+                return False
+        return True
+
+    def _recreate(self, cluster, d: dict, new_rs: dict, old: list[dict]) -> None:
+        if self._old_gone(cluster, d, old):
+            self._scale(cluster, new_rs, _replicas(d), d)
 
     def _cleanup(self, cluster, d: dict) -> None:
         limit = (d.get("spec") or {}).get("revisionHistoryLimit")
