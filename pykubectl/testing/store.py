@@ -247,7 +247,7 @@ class Store:
     def _stamp_new(self, obj: dict, manager: str | None, api_version: str, operation: str = "Update",
                    subresource: str = "") -> None:
         meta = _meta(obj)
-        meta["uid"] = str(uuid.uuid4())
+        meta["uid"] = meta.get("uid") or str(uuid.uuid4())
         meta["creationTimestamp"] = now_rfc3339()
         meta.pop("deletionTimestamp", None)
         meta.pop("deletionGracePeriodSeconds", None)
@@ -351,6 +351,8 @@ class Store:
             for key in ("resourceVersion", "uid", "creationTimestamp", "deletionTimestamp",
                         "deletionGracePeriodSeconds", "generation", "selfLink"):
                 meta.pop(key, None)
+            # The uid exists before admission, as in the apiserver (a Job's generated selector names it).
+            meta["uid"] = str(uuid.uuid4())
             admission.admit(self, info, obj, None, dry_run=dry_run)
             if (ns, name) in self._bucket(info):
                 raise _fail(status.already_exists(info.resource, info.group, name))
