@@ -19,6 +19,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cluster-info", "pykubectl.commands.cluster_info", "Display cluster information", CLUSTER),
     CommandSpec("describe", "pykubectl.commands.describe", "Show details of a specific resource or group of resources",
                 TROUBLESHOOTING),
+    CommandSpec("events", "pykubectl.commands.events", "List events", TROUBLESHOOTING),
     CommandSpec("api-resources", "pykubectl.commands.api_resources", "Print the supported API resources on the server", OTHER),
     CommandSpec("api-versions", "pykubectl.commands.api_versions",
                 'Print the supported API versions on the server, in the form of "group/version"', OTHER),
