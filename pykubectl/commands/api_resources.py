@@ -59,7 +59,7 @@ class ApiResourcesOptions:
                                     "headers (default print headers).")
 @pflag.string("-o", "--output", help="Output format. One of: (wide, name).")
 @pflag.string("--api-group", help="Limit to resources in the specified API group.")
-@pflag.boolean("--namespaced", default=None, help="If false, non-namespaced resources will be returned, "
+@pflag.boolean("--namespaced", default=None, shown_default="true", help="If false, non-namespaced resources will be returned, "
                                                   "otherwise returning namespaced resources by default.")
 @pflag.string_slice("--verbs", help="Limit to resources that support the specified verbs.")
 @pflag.string("--sort-by", help="If non-empty, sort list of resources using specified field. The field can "
@@ -71,13 +71,6 @@ def command(**params) -> None:
     options = ApiResourcesOptions.from_flags(params)
     options.validate()
     run(options, current_session())
-
-
-# Help shows kubectl's defaults: --namespaced's None stands for "not given" but prints as true.
-for _param in command.params:
-    _shown = {"namespaced": "true", "verbs": "[]", "categories": "[]"}.get(_param.name or "")
-    if _shown is not None:
-        _param.pflag_default_text = _shown  # type: ignore[attr-defined]
 
 
 def run(options: ApiResourcesOptions, session) -> None:

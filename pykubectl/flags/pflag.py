@@ -53,18 +53,22 @@ class CommaSeparated(click.ParamType):
         return [item for item in str(value).split(",")] if value != "" else []
 
 
-def _decorate(kind: str, decls: Sequence[str], **attrs) -> Callable:
+def _decorate(kind: str, decls: Sequence[str], shown_default: str | None = None, **attrs) -> Callable:
+    """`shown_default` overrides the default the help prints (e.g. a tri-state bool whose None means "not given")."""
+
     def decorator(f):
         option = click.Option(list(decls), **attrs)
         option.pflag_kind = kind  # type: ignore[attr-defined]
+        option.pflag_default_text = shown_default  # type: ignore[attr-defined]
         f.__click_params__ = [*getattr(f, "__click_params__", []), option]
         return f
 
     return decorator
 
 
-def boolean(*decls: str, default: bool = False, help: str = "", hidden: bool = False) -> Callable:
-    return _decorate("bool", decls, is_flag=True, default=default, help=help, hidden=hidden)
+def boolean(*decls: str, default: bool | None = False, help: str = "", hidden: bool = False,
+            shown_default: str | None = None) -> Callable:
+    return _decorate("bool", decls, shown_default, is_flag=True, default=default, help=help, hidden=hidden)
 
 
 def string(*decls: str, default: str | None = None, help: str = "", hidden: bool = False) -> Callable:

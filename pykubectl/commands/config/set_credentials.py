@@ -284,7 +284,3 @@ def _modify_user(user, options: SetCredentialsOptions, provider_pairs, env_pairs
             user.set("password", "")
 
 
-# The help shows kubectl's `--exec-arg=[]`; these repeatable flags have no default value of their own.
-for _option in command.params:
-    if getattr(_option, "pflag_kind", "") == "array":
-        _option.pflag_default_text = "[]"  # type: ignore[attr-defined]
