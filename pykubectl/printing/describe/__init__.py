@@ -29,6 +29,16 @@ DESCRIBERS: dict[tuple[str, str], str] = {
     ("", "Service"): "services:describe_service",
     ("", "Endpoints"): "services:describe_endpoints",
     ("networking.k8s.io", "Ingress"): "services:describe_ingress",
+    ("", "PersistentVolume"): "storage:describe_persistent_volume",
+    ("", "PersistentVolumeClaim"): "storage:describe_persistent_volume_claim",
+    ("storage.k8s.io", "StorageClass"): "storage:describe_storage_class",
+    ("autoscaling", "HorizontalPodAutoscaler"): "autoscaling:describe_hpa",
+    ("rbac.authorization.k8s.io", "Role"): "rbac:describe_role",
+    ("rbac.authorization.k8s.io", "ClusterRole"): "rbac:describe_role",
+    ("rbac.authorization.k8s.io", "RoleBinding"): "rbac:describe_binding",
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"): "rbac:describe_binding",
+    ("policy", "PodDisruptionBudget"): "policy:describe_pdb",
+    ("scheduling.k8s.io", "PriorityClass"): "policy:describe_priority_class",
 }
 
 

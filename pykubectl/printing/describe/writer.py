@@ -168,7 +168,7 @@ def tolerations_multiline(w, title: str, tolerations: list | None, initial_inden
         if tol.get("effect"):
             text += ":" + tol["effect"]
         if tol.get("operator") == "Exists" and not tol.get("value"):
-            text += " op=Exists"
+            text += " op=Exists" if tol.get("key") or tol.get("effect") else "op=Exists"
         if tol.get("tolerationSeconds") is not None:
             text += f" for {tol['tolerationSeconds']}s"
         w.write(LEVEL_0, text + "\n")
