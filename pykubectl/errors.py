@@ -269,3 +269,12 @@ def aggregate_message(errors: list[Exception]) -> str:
         return str(errors[0])
     visit(errors)
     return seen[0] if len(seen) == 1 else "[" + ", ".join(seen) + "]"
+
+
+class PrintErrorWithOutput(PrintError):
+    """A printer that failed after producing output (a custom-columns header, a go-template's partial
+    text and debugging dump): kubectl writes `stdout` to standard output, then reports the error."""
+
+    def __init__(self, message: str, stdout: str):
+        super().__init__(message)
+        self.stdout = stdout

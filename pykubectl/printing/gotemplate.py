@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pykubectl.errors import PrintError
+from pykubectl.errors import PrintError, PrintErrorWithOutput
 from pykubectl.printing.structured import go_float_g, to_compact_json
 
 __all__ = ["GoTemplate", "GoTemplateError", "parse", "render", "printer", "go_sprintf", "go_sprint"]
@@ -2338,15 +2338,14 @@ def parse(text: str) -> GoTemplate:
 # The printer
 
 
-class GoTemplatePrintError(PrintError):
+class GoTemplatePrintError(PrintErrorWithOutput):
     """A template that failed while executing. kubectl writes `stdout` (the partial output and a
     debugging dump) to standard output before reporting the error on standard error."""
 
     def __init__(self, template: str, reason: str, stdout: str):
-        super().__init__(f"error executing template {go_quote(template)}: {reason}")
+        super().__init__(f"error executing template {go_quote(template)}: {reason}", stdout)
         self.template = template
         self.reason = reason
-        self.stdout = stdout
 
 
 def compile_template(text: str) -> GoTemplate:
