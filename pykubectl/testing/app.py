@@ -70,10 +70,10 @@ class ServerState:
         self.authorizer = Authorizer()
         self.openapi = OpenAPIBuilder(self.catalog, self.version_info["gitVersion"])
 
-    def reset(self) -> None:
-        """Forget every object and CRD: the state right after start."""
+    def reset(self, simulate: bool = True) -> None:
+        """Forget every object and CRD: the state right after start (`simulate=False`: without the cluster)."""
         if self.cluster is not None:
-            self.cluster.reset()
+            self.cluster.reset(simulate)
         elif self.store is not None:
             reset = getattr(self.store, "reset", None)
             if reset is not None:

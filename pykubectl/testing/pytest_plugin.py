@@ -7,6 +7,8 @@
 * `kubeconfig_for` (function): `kubeconfig_for(user="cert"|"limited"|"token", namespace=None)` → path.
 * marker `needs_simulation`: the test needs the simulated server (it inspects or resets server state); it is
   skipped under `--kube-real`.
+* marker `no_simulation`: the test wants a plain API server: its reset leaves out the simulated cluster (no
+  nodes, scheduler, kubelet or controllers), so objects stay exactly as written.
 
 Heavy imports (aiohttp, trustme) happen only when a fixture is used, so loading this plugin costs nothing.
 """
@@ -30,6 +32,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs_simulation: needs pykubectl's simulated API server; "
                                        "skipped under --kube-real")
+    config.addinivalue_line("markers", "no_simulation: a plain test API server, without the simulated cluster "
+                                       "(nodes, scheduler, kubelet, controllers)")
     # aiohttp prefers typed keys for request["user"] and friends; its own default filter hides this warning
     # outside pytest, so hide it inside too (matched by text, so aiohttp need not be imported here).
     config.addinivalue_line("filterwarnings", "ignore:It is recommended to use web.:UserWarning")
@@ -56,6 +60,15 @@ def kube_apiserver(request: pytest.FixtureRequest):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _simulation_choice(request: pytest.FixtureRequest):
+    """Before any fixture resets the session server: with or without the simulated cluster, per the marker."""
+    if "kube_apiserver" in request.fixturenames and not _real_kubeconfig(request.config):
+        server = request.getfixturevalue("kube_apiserver")
+        server.simulate = request.node.get_closest_marker("no_simulation") is None
+    yield
 
 
 @pytest.fixture

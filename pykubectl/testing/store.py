@@ -144,6 +144,12 @@ class _NotifyingLock:
         self.release()
 
 
+def _graceful_pod(info, meta: dict) -> bool:
+    """A pod its kubelet is still stopping (graceful deletion): writes do not remove it."""
+    return (info.group, info.resource) == ("", "pods") and bool(meta.get("deletionGracePeriodSeconds")) \
+        and not meta.get("finalizers")
+
+
 def _name_suffix() -> str:
     return "".join(random.choice("bcdfghjklmnpqrstvwxz2456789") for _ in range(5))
 
@@ -151,6 +157,7 @@ def _name_suffix() -> str:
 class Store:
     def __init__(self, catalog: Any, history: int = HISTORY):
         self.catalog = catalog
+        self.graceful_pods = False  # set by the simulated cluster, whose kubelet finishes pod deletion
         self._listeners: list[Callable[[Event], None]] = []
         self._pending: list[Event] = []
         self._lock = _NotifyingLock(self)
@@ -452,7 +459,7 @@ class Store:
         rv = self._next_rv()
         meta["resourceVersion"] = str(rv)
         key = (self._key_ns(info, meta.get("namespace")), name)
-        if meta.get("deletionTimestamp") and not meta.get("finalizers"):
+        if meta.get("deletionTimestamp") and not meta.get("finalizers") and not _graceful_pod(info, cur_meta):
             self._bucket(info).pop(key, None)
             self._publish(info, "DELETED", new, rv)
             self._after_removal(info, new)
@@ -486,6 +493,10 @@ class Store:
             key = (self._key_ns(info, namespace), name)
             if info.group == "" and info.resource == "namespaces":
                 return self._delete_namespace(info, current)
+            if info.group == "" and info.resource == "pods" and self.graceful_pods:
+                graceful = self._graceful_pod_delete(info, key, current, grace_period)
+                if graceful is not None:
+                    return graceful
             if policy == "Orphan":
                 self._orphan_dependents(meta.get("uid"))
             finalizers = list(meta.get("finalizers") or [])
@@ -523,6 +534,26 @@ class Store:
             self._publish(info, "DELETED", gone, rv)
             self._after_removal(info, gone, policy)
             return self._present(info, current), True
+
+    def _graceful_pod_delete(self, info, key, current: dict, grace_period: int | None) -> tuple[dict, bool] | None:
+        """A pod on a node is only marked (deletionTimestamp = now + grace): its kubelet stops the containers and
+        removes it. None: delete at once (grace 0, not scheduled, or already finished)."""
+        spec, meta = current.get("spec") or {}, current["metadata"]
+        grace = grace_period if grace_period is not None else spec.get("terminationGracePeriodSeconds", 30)
+        if (grace is None or grace <= 0 or not spec.get("nodeName")
+                or (current.get("status") or {}).get("phase") in ("Succeeded", "Failed")):
+            return None
+        if meta.get("deletionTimestamp") and meta.get("deletionGracePeriodSeconds", grace) <= grace:
+            return self._present(info, current), False
+        updated = copy.deepcopy(current)
+        at = _dt.datetime.now(_dt.UTC) + _dt.timedelta(seconds=grace)
+        updated["metadata"]["deletionTimestamp"] = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        updated["metadata"]["deletionGracePeriodSeconds"] = grace
+        rv = self._next_rv()
+        updated["metadata"]["resourceVersion"] = str(rv)
+        self._bucket(info)[key] = updated
+        self._publish(info, "MODIFIED", updated, rv)
+        return self._present(info, updated), False
 
     def _default_propagation(self, info) -> str:
         # Older group-versions default to Orphan; everything kubectl 1.32 talks to defaults to Background.

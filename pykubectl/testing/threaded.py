@@ -30,6 +30,7 @@ class FakeApiServer:
                  realistic: bool = False, simulate: bool = True):
         self.host, self._requested_port = host, port
         self.state = state or ServerState(simulate=simulate, realistic=realistic)
+        self.simulate = simulate
         self.tls = TLSMaterial()
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -102,9 +103,12 @@ class FakeApiServer:
 
         return asyncio.run_coroutine_threadsafe(invoke(), self._loop).result(timeout=30)
 
-    def reset(self) -> None:
-        """Drop every object and CRD, back to the state right after start."""
-        self.call(self.state.reset)
+    def reset(self, simulate: bool | None = None) -> None:
+        """Drop every object and CRD, back to the state right after start.
+
+        `simulate` (default: the `simulate` attribute, which the pytest plugin sets per test) chooses whether the
+        simulated cluster runs until the next reset."""
+        self.call(self.state.reset, self.simulate if simulate is None else simulate)
 
     # -- what clients need ------------------------------------------------------------------------------
     @property

@@ -130,6 +130,7 @@ def write(k, name: str, text: str) -> str:
     return str(path)
 
 
+@pytest.mark.no_simulation  # pods stay as created (no scheduler/kubelet)
 def test_create_multi_document_and_get_tables(k):
     f = write(k, "m.yaml", MANIFESTS)
     assert k("create", "-f", f) == ("deployment.apps/web created\npod/p1 created\nservice/websvc created\n"
@@ -157,6 +158,7 @@ def test_create_multi_document_and_get_tables(k):
     assert out == "namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n"
 
 
+@pytest.mark.no_simulation  # pods stay as created (no scheduler/kubelet)
 def test_get_yaml_and_json_show_server_defaults(k):
     k("create", "-f", write(k, "m.yaml", MANIFESTS))
     out, err, code = k("get", "pod", "p1", "-o", "json")
@@ -217,6 +219,7 @@ def test_replace_with_stale_object_conflicts(k):
     assert out == "4 3"
 
 
+@pytest.mark.no_simulation  # pods stay as created (no scheduler/kubelet)
 def test_apply_twice_and_server_side_conflict(k):
     f = write(k, "m.yaml", MANIFESTS)
     assert k("apply", "-f", f)[0] == ("deployment.apps/web created\npod/p1 created\nservice/websvc created\n"
@@ -288,6 +291,7 @@ def test_delete_variants(k):
     assert k("get", "ns", "zz") == ("", 'Error from server (NotFound): namespaces "zz" not found\n', 1)
 
 
+@pytest.mark.no_simulation  # pods stay as created (no scheduler/kubelet)
 def test_get_watch_until_request_timeout(k, kubeconfig_file, runners):
     k("create", "-f", write(k, "m.yaml", MANIFESTS))
     binary = require_real_kubectl()
@@ -308,6 +312,7 @@ def runners_env(runners) -> dict[str, str]:
     return _isolated_env(runners.home, runners.env)
 
 
+@pytest.mark.no_simulation  # lists every ConfigMap: no kube-root-ca.crt from the cluster
 def test_typed_client_creates_send_protobuf(k):
     """create deployment/configmap/namespace, run and expose use kubectl's typed clients, which send protobuf."""
     assert k("create", "namespace", "team") == ("namespace/team created\n", "", 0)

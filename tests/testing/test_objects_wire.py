@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-pytestmark = pytest.mark.needs_simulation
+pytestmark = [pytest.mark.needs_simulation, pytest.mark.no_simulation]  # API semantics, no cluster
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
 PODS = "/api/v1/namespaces/default/pods"

@@ -126,6 +126,7 @@ class Cluster:
         self._stopping = False
         self._next_tick = 0.0
         self.runtime = None  # the container runtime (cluster.runtime), made in _install
+        self.enabled = True
         self.clock._on_advance.append(self._wake)
         self._install()
 
@@ -155,7 +156,7 @@ class Cluster:
         return next((c for c in self.controllers if getattr(c, "name", "") == name), None)
 
     def start(self) -> Cluster:
-        if self._thread is None:
+        if self._thread is None and self.enabled:
             self._stopping = False
             self._thread = threading.Thread(target=self._work, name="pykubectl-test-cluster", daemon=True)
             self._thread.start()
@@ -172,17 +173,25 @@ class Cluster:
         if self.runtime is not None:
             self.runtime.stop_all()
 
-    def reset(self) -> None:
-        """Back to the state right after start: objects gone, containers stopped, nodes re-created."""
-        running = self._thread is not None
+    def reset(self, simulate: bool = True) -> None:
+        """Back to the state right after start: objects gone, containers stopped, nodes re-created.
+
+        `simulate=False` leaves a plain API server (no nodes, no controllers) until the next reset."""
+        running = self._thread is not None or not self.enabled
         self.stop()
         self.store.remove_listener(self._on_change)
         self._queue = queue.SimpleQueue()
         with self._timer_lock:
             self._timers.clear()
+        with self._idle:
+            self._busy = 0
         self.store.__init__(self.catalog)
         self.clock._offset = 0.0
         self.controllers = []
+        self.__dict__.pop("_event_keys", None)
+        self.enabled = simulate
+        if not simulate:
+            return
         self._install()
         if running:
             self.start()
