@@ -22,6 +22,7 @@ class Session:
     overrides: ConfigOverrides
     streams: IOStreams
     command_path: str = ""  # "kubectl config view": sent as the Kubectl-Command header
+    namespace_first: bool = True  # False for verbs that never read the namespace (see config.resolve)
 
     @cached_property
     def kubeconfig(self) -> KubeConfig:
@@ -33,7 +34,7 @@ class Session:
     def settings(self) -> ConnectionSettings:
         from pykubectl.config.resolve import resolve
 
-        return resolve(self.kubeconfig, self.overrides)
+        return resolve(self.kubeconfig, self.overrides, namespace_first=self.namespace_first)
 
     @property
     def namespace(self) -> str:

@@ -70,7 +70,7 @@ class ApiResourcesOptions:
 def command(**params) -> None:
     options = ApiResourcesOptions.from_flags(params)
     options.validate()
-    run(options, current_session())
+    run(options, current_session(namespace_first=False))
 
 
 def run(options: ApiResourcesOptions, session) -> None:

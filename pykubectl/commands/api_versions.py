@@ -33,7 +33,7 @@ class ApiVersionsOptions:
 def command(**params) -> None:
     options = ApiVersionsOptions.from_flags(params)
     options.validate()
-    run(options, current_session())
+    run(options, current_session(namespace_first=False))
 
 
 def run(options: ApiVersionsOptions, session) -> None:

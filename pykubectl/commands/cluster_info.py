@@ -37,7 +37,7 @@ class ClusterInfoOptions:
 def command(**params) -> None:
     options = ClusterInfoOptions.from_flags(params)
     options.validate()
-    run(options, current_session())
+    run(options, current_session(namespace_first=False))
 
 
 def run(options: ClusterInfoOptions, session) -> None:

@@ -69,7 +69,7 @@ def client_version() -> dict:
 def command(**params) -> None:
     options = VersionOptions.from_flags(params)
     if not options.client_only:
-        _ = current_session().client  # kubectl's Complete: a broken kubeconfig fails before validation
+        _ = current_session(namespace_first=False).client  # kubectl's Complete: a broken kubeconfig fails before validation
     options.validate()
     run(options)
 
@@ -80,7 +80,7 @@ def run(options: VersionOptions) -> None:
     server_error: KubectlError | None = None
     if not options.client_only:
         try:
-            info["serverVersion"] = server_version(current_session())
+            info["serverVersion"] = server_version(current_session(namespace_first=False))
         except KubectlError as exc:  # kubectl prints what it has, then the error
             server_error = exc
     if options.output == "json":

@@ -282,16 +282,18 @@ def _clean_install_hint(text: str) -> str:
     return "".join(out)
 
 
-def resolve(kubeconfig: KubeConfig, overrides: ConfigOverrides) -> ConnectionSettings:
+def resolve(kubeconfig: KubeConfig, overrides: ConfigOverrides, namespace_first: bool = True) -> ConnectionSettings:
     """kubeconfig + global flags → ConnectionSettings, failing with clientcmd's errors in kubectl's order.
 
-    kubectl first asks for the namespace (which validates the whole selection unless -n was given),
-    then builds the REST config (missing --context/--cluster/--user targets, then validation again).
+    Most verbs first ask for the namespace (which validates the whole selection unless -n was given),
+    then build the REST config (missing --context/--cluster/--user targets, then validation again).
+    Verbs that never read the namespace (api-versions, version…) pass namespace_first=False, so their
+    first error is the REST config's (`context "x" does not exist`).
     """
     from pykubectl.config import incluster
 
     resolver = _Resolver(kubeconfig, overrides)
-    if not overrides.namespace:
+    if namespace_first and not overrides.namespace:
         resolver.confirm_usable()
     user = resolver.user()
     context = resolver.context()

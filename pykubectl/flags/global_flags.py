@@ -129,8 +129,12 @@ def current_streams() -> IOStreams:
     return current_state().streams
 
 
-def current_session():
-    """The Session for this invocation, built from every global flag seen so far (once)."""
+def current_session(namespace_first: bool = True):
+    """The Session for this invocation, built from every global flag seen so far (once).
+
+    namespace_first=False for verbs that never read the namespace: it changes which kubeconfig error
+    kubectl reports first.
+    """
     import click
 
     from pykubectl.session import Session
@@ -142,7 +146,8 @@ def current_session():
         overrides = state.overrides()
         if state.setup_logging is not None:
             state.setup_logging(overrides.verbosity, state.streams.err)
-        session = Session(overrides, state.streams, command_path=state.command_path)
+        session = Session(overrides, state.streams, command_path=state.command_path,
+                          namespace_first=namespace_first)
         ctx.find_root().meta["pykubectl.session"] = session
         ctx.find_root().call_on_close(session.close)
     return session
