@@ -22,7 +22,18 @@ __all__ = ["go_sort", "sort_objects", "sort_table", "sort_field", "is_less", "Un
 
 
 class UnsortableError(KubectlError):
-    """kubectl exits through klog.Exitf when two values cannot be compared."""
+    """kubectl exits through klog.Exitf when two values cannot be compared: a klog FATAL line."""
+
+    def __init__(self, message: str, line: int = 329):
+        super().__init__(message)
+        self.line = line
+
+    def render(self) -> str:
+        import datetime
+        import os
+
+        stamp = datetime.datetime.now().strftime("%m%d %H:%M:%S.%f")
+        return f"F{stamp} {os.getpid():7d} sorter.go:{self.line}] {self}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,7 +325,7 @@ def _parse_checked(field: str, prefix: str = "") -> None:
         raise PrintError(f"{prefix}{exc}") from None
 
 
-def _sort_by_results(results: list[list[list]], field: str, kind: str) -> list[int]:
+def _sort_by_results(results: list[list[list]], field: str, kind: str, line: int) -> list[int]:
     """The permutation go_sort makes of rows whose JSONPath results are given."""
     order = list(range(len(results)))
 
@@ -327,7 +338,8 @@ def _sort_by_results(results: list[list[list]], field: str, kind: str) -> list[i
         try:
             return is_less(ra[0][0], rb[0][0])
         except UnsortableError as exc:
-            raise UnsortableError(f"Field {field} in {kind} is an unsortable type: interface, err: {exc}") from None
+            raise UnsortableError(f"Field {field} in {kind} is an unsortable type: interface, err: {exc}",
+                                  line) from None
 
     def swap(a: int, b: int) -> None:
         order[a], order[b] = order[b], order[a]
@@ -346,7 +358,7 @@ def sort_objects(objects: Sequence, sort_by: str) -> list:
     results = [find_results(field, obj) for obj in objects]
     if not any(r and r[0] for r in results):
         raise PrintError(f'couldn\'t find any field with path "{field}" in the list of objects')
-    order = _sort_by_results(results, field, "*unstructured.Unstructured")
+    order = _sort_by_results(results, field, "*unstructured.Unstructured", 329)
     return [objects[i] for i in order]
 
 
@@ -361,5 +373,5 @@ def sort_table(table: Mapping, sort_by: str) -> dict:
     results = [find_results(field, row.get("object") or {}) for row in rows]
     if not any(r and r[0] for r in results):
         raise PrintError(f'couldn\'t find any field with path "{field}" in the list of objects')
-    order = _sort_by_results(results, field, "[][][]reflect.Value")
+    order = _sort_by_results(results, field, "[][][]reflect.Value", 375)
     return {**table, "rows": [rows[i] for i in order]}
