@@ -44,6 +44,7 @@ class Session:
     def client(self) -> RestClient:
         from pykubectl.client.rest import RestClient
 
+        _prompt_for_credentials(self.settings, self.streams)
         return RestClient(self.settings, warnings=self.streams.err,
                           warnings_as_errors=self.overrides.warnings_as_errors,
                           stdin=self.streams.stdin, stdin_is_terminal=self.streams.in_is_terminal,
@@ -68,3 +69,33 @@ class Session:
     def warnings_error(self):
         """--warnings-as-errors: the error to raise once the command has succeeded (None: carry on)."""
         return self.client.warnings_error() if "client" in self.__dict__ else None
+
+
+def _can_identify_user(settings: ConnectionSettings) -> bool:
+    return bool(settings.username or settings.client_certificate_file or settings.client_certificate_data
+                or settings.token or settings.token_file or settings.auth_provider or settings.exec_config)
+
+
+def _prompt_for_credentials(settings: ConnectionSettings, streams: IOStreams) -> None:
+    """clientcmd's prompting loader: an https server and no way to identify the user → ask for basic auth.
+
+    Like kubectl, the prompt goes to stdout and the username is read from stdin; the password only from a
+    terminal (no echo).
+    """
+    from pykubectl.errors import KubectlError
+
+    if not settings.server.startswith("https://") or _can_identify_user(settings):
+        return
+    streams.out.write("Please enter Username: ")
+    streams.out.flush()
+    line = streams.stdin.readline()
+    username = line.split()[0] if line.split() else ""
+    if not username:
+        raise KubectlError("EOF")
+    streams.out.write("Please enter Password: ")
+    streams.out.flush()
+    if not streams.in_is_terminal():
+        raise KubectlError("error reading input for Password")
+    import getpass
+
+    settings.username, settings.password = username, getpass.getpass(prompt="", stream=streams.err)

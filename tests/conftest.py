@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,24 @@ from pykubectl.cli.main import main
 from pykubectl.streams import IOStreams
 
 ORACLE_VERSION = "1.32"
+
+# klog lines ("E1128 10:46:03.105172    6351 memcache.go:265] ...", with indented continuation lines for
+# multi-line values) carry timestamps and pids; the real kubectl prints several at -v=0 when discovery fails.
+KLOG_LINE = re.compile(r"^[IEWF]\d{4} \d\d:\d\d:\d\d\.\d{6}\s+\d+ [^\]]+\] ")
+
+
+def strip_klog(text: str) -> str:
+    out, in_block = [], False
+    for line in text.splitlines(keepends=True):
+        if KLOG_LINE.match(line):
+            in_block = line.rstrip().endswith("err=<")
+            continue
+        if in_block:
+            if line.startswith(" >"):
+                in_block = False
+            continue
+        out.append(line)
+    return "".join(out)
 
 
 @dataclass

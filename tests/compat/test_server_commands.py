@@ -9,23 +9,8 @@ from pathlib import Path
 
 import pytest
 
-# klog lines ("E1128 10:46:03.105172    6351 memcache.go:265] ...", with indented continuation lines for
-# multi-line values) carry timestamps and pids; the real kubectl prints several at -v=0 when discovery fails.
-_KLOG = re.compile(r"^[IEWF]\d{4} \d\d:\d\d:\d\d\.\d{6}\s+\d+ [^\]]+\] ")
-
-
-def strip_klog(text: str) -> str:
-    out, in_block = [], False
-    for line in text.splitlines(keepends=True):
-        if _KLOG.match(line):
-            in_block = line.rstrip().endswith("err=<")
-            continue
-        if in_block:
-            if line.startswith(" >"):
-                in_block = False
-            continue
-        out.append(line)
-    return "".join(out)
+from tests.conftest import KLOG_LINE as _KLOG
+from tests.conftest import strip_klog
 
 
 def klog_messages(text: str) -> list[str]:
