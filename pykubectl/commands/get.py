@@ -133,8 +133,7 @@ class GetOptions:
                 raise KubectlError(f'--raw must be a valid URL path: parse "{self.raw}": invalid URI for request')
         if self.show_labels and self.output not in ("", "wide"):
             raise KubectlError(f"--show-labels option cannot be used with {self.output} printer")
-        if self.label_columns and self.output.startswith("custom-columns"):
-            raise KubectlError(f"--label-columns option cannot be used with {self.output} printer")
+        # kubectl 1.32 accepts -L with custom-columns (its check looks at a flag value it has not parsed yet).
         if self.output_watch_events and not (self.watch or self.watch_only):
             raise KubectlError("--output-watch-events option can only be used with --watch or --watch-only")
 
@@ -242,6 +241,7 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
     printer = None
     last = None
     all_namespaced = not options.all_namespaces
+    with_namespace = False
     for item in fetched:
         mapping = item.target.type
         all_namespaced = all_namespaced and mapping.namespaced
@@ -251,9 +251,12 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
             writer = TabWriter()
             if last is not None and not options.no_headers and written > 0:
                 separator_ready = True
+            # PrintFlags.Copy() shares its human-readable flags, so once one type printed a NAMESPACE
+            # column every later type does too (kubectl's EnsureWithNamespace sticks).
+            with_namespace = with_namespace or (options.all_namespaces and mapping.namespaced)
             table_options = TableOptions(
                 wide=options.output == "wide", no_headers=options.no_headers,
-                with_namespace=options.all_namespaces and mapping.namespaced,
+                with_namespace=with_namespace,
                 with_kind=options.show_kind or multiple, kind=_group_kind(mapping),
                 show_labels=options.show_labels, label_columns=options.label_columns)
             printer = TablePrinter(table_options)
@@ -316,7 +319,7 @@ def _print_generic(options: GetOptions, session, selection, fetcher) -> None:
             objects.extend(_typed_items(item.obj))
         else:
             objects.append(item.obj)
-    error = fetcher.error()
+    error = fetcher.unwrapped_error()
     if error is not None and selection.single_item_implied:
         raise error
     flat = fetcher.flat_error()

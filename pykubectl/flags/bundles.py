@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import click
+
 from pykubectl.flags import pflag
 
 OUTPUT_FORMATS_GET = ("json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, "
@@ -65,7 +67,26 @@ def filenames(purpose: str = "identifying the resource to get from a server.") -
     )
 
 
-chunk_size = pflag.integer(
+class _PflagInt(click.ParamType):
+    """An int flag whose bad values read as pflag's (`invalid argument "x" for "--chunk-size" flag: ...`)."""
+
+    name = "int"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        long = next((o for o in param.opts if o.startswith("--")), None) if param is not None else None
+        short = next((o for o in param.opts if not o.startswith("--")), None) if param is not None else None
+        display = pflag.display_name(long[2:] if long else None, short[1:] if short else None)
+        return pflag.parse_int(str(value), display, ctx.command_path if ctx is not None else None)
+
+
+def integer(*decls: str, default: int | None = None, help: str = "") -> Callable:
+    """pflag.integer with pflag's wording for values that are not integers."""
+    return pflag._decorate("int", decls, type=_PflagInt(), default=default, help=help)
+
+
+chunk_size = integer(
     "--chunk-size", default=500,
     help="Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may "
          "change in the future.")

@@ -36,6 +36,19 @@ def is_not_found(error: Exception) -> bool:
     return isinstance(error, NotFound) or (isinstance(error, ApiError) and error.reason == "NotFound")
 
 
+def _list_error(exc: ApiError, target: Target) -> ApiError:
+    """cli-runtime's Selector.Visit rewords BadRequest and NotFound answers to a list."""
+    if exc.reason not in ("BadRequest", "NotFound") and exc.code not in (400, 404):
+        return exc
+    resource = f"{target.type.group}/{target.type.version}, Resource={target.type.plural}"
+    if not target.label_selector and not target.field_selector:
+        message = f'Unable to list "{resource}": {exc.message}'
+    else:
+        message = (f'Unable to find "{resource}" that match label selector "{target.label_selector}", '
+                   f'field selector "{target.field_selector}": {exc.message}')
+    return type(exc)({**exc.status, "message": message}, http_code=exc.code)
+
+
 def items_of(obj: Mapping) -> list:
     items = obj.get("items")
     if isinstance(items, list):
@@ -104,9 +117,12 @@ class Fetcher:
             params["labelSelector"] = target.label_selector
         if target.field_selector:
             params["fieldSelector"] = target.field_selector
-        for page in self.client.list_pages(target.path, params, chunk_size=self.chunk_size,
-                                           headers=self.headers or None):
-            yield Fetched(target, page)
+        try:
+            for page in self.client.list_pages(target.path, params, chunk_size=self.chunk_size,
+                                               headers=self.headers or None):
+                yield Fetched(target, page)
+        except ApiError as exc:
+            raise _list_error(exc, target) from None
 
     def error(self) -> Exception | None:
         """What kubectl's checkErr gets from a visit that continued on error, or None.
@@ -117,6 +133,13 @@ class Fetcher:
         if not errors:
             return None
         return errors[0] if len(errors) == 1 else AggregateError(errors)
+
+    def unwrapped_error(self) -> Exception | None:
+        """error() as checkErr sees it when returned as is: an aggregate of one is unwrapped once more."""
+        error = self.error()
+        if isinstance(error, AggregateError) and len(error.errors) == 1:
+            return error.errors[0]
+        return error
 
     def flat_error(self) -> Exception | None:
         """utilerrors.Reduce(Flatten(...)): every leaf error; one alone is raised as itself."""

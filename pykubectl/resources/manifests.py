@@ -162,7 +162,7 @@ def _json_stream(text: str, source: str) -> Iterator[dict | ManifestError]:
 def _check_object(value, source: str, raw: str) -> dict | ManifestError:
     if not isinstance(value, dict):
         return ManifestError(f'unable to decode "{source}": json: cannot unmarshal {_go_json_type(value)} '
-                             "into Go value of type map[string]interface {}")
+                             "into Go value of type unstructured.detector")
     if not value.get("kind"):
         return ManifestError(f"unable to decode \"{source}\": Object 'Kind' is missing in '{raw}'")
     return value

@@ -164,6 +164,10 @@ def select(request: SelectionRequest, mapper: RestMapper, namespace: str, explic
     label = request.label_selector.strip()
     if label and request.select_all:
         raise KubectlError(f"found non-empty label selector {label!r} with previously set 'all' parameter. ")
+    if request.filenames:  # FilenameParam runs first: a missing path is reported before anything else
+        from pykubectl.resources.manifests import check_paths
+
+        check_paths(request.filenames, request.recursive)
     form = parse_arguments(request.args)
     types = list(form.types)
     if types and not form.tuples:
