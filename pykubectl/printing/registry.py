@@ -66,6 +66,8 @@ def parse_output(output: str, allowed: Sequence[str] = GENERIC_FORMATS,
     if name not in _TEMPLATED or name not in allowed:
         raise UnknownOutputFormat(output, list(allowed))
     if not argument:
+        if name in CUSTOM_COLUMNS_FORMATS:
+            raise PrintError("custom-columns format specified but no custom columns given")
         raise PrintError("template format specified but no template given")
     return OutputFormat(name, argument)
 
@@ -80,14 +82,30 @@ def _read_template(path: str) -> str:
         raise PrintError(f"error reading --template {path}, open {path}: {exc.strerror.lower()}") from None
 
 
+def _read_columns_file(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise PrintError(f"error reading template {path}, open {path}: no such file or directory\n") from None
+    except OSError as exc:
+        raise PrintError(f"error reading template {path}, open {path}: {exc.strerror.lower()}\n") from None
+
+
 def printer_for(output: str, *, allowed: Sequence[str] = GENERIC_FORMATS, template_argument: str = "",
-                allow_missing_keys: bool = True, sort_keys: bool = False,
-                read_template: Callable[[str], str] = _read_template) -> Printer:
+                allow_missing_keys: bool = True, sort_keys: bool = False, no_headers: bool = False,
+                read_template: Callable[[str], str] = _read_template,
+                read_columns_file: Callable[[str], str] = _read_columns_file) -> Printer:
     """The printer for `-o output`. Raises UnknownOutputFormat or PrintError before any object is seen.
 
     sort_keys: True for objects kubectl holds as unstructured maps (what `get` fetches), False for
     typed objects it builds itself (config view, create --dry-run), whose JSON keeps struct order.
     read_template loads `*-file` templates; it is injectable so callers and tests decide about IO.
+    no_headers: `--no-headers` for custom-columns (a custom-columns-file always prints its header).
+
+    Printers for go-template and custom-columns may raise errors.PrintErrorWithOutput: write its
+    `stdout` to standard output, then report the error, as kubectl does. The custom-columns printer
+    is stateful (it prints the header again only when the kind of object changes): make one per run.
     """
     from pykubectl.printing import structured
 
@@ -110,6 +128,17 @@ def printer_for(output: str, *, allowed: Sequence[str] = GENERIC_FORMATS, templa
             raise JSONPathParseError(template, str(exc)) from None
         render = jsonpath.render_as_json if fmt.name == "jsonpath-as-json" else jsonpath.render
         return partial(_jsonpath, render, template, allow_missing_keys)
+    if fmt.name in TEMPLATE_FORMATS:
+        from pykubectl.printing import gotemplate
+
+        template = read_template(fmt.argument) if fmt.name in ("go-template-file", "templatefile") else fmt.argument
+        return gotemplate.printer(template, allow_missing_keys=allow_missing_keys, sort_keys=sort_keys)
+    if fmt.name in CUSTOM_COLUMNS_FORMATS:
+        from pykubectl.printing import custom_columns
+
+        if fmt.name == "custom-columns-file":
+            return custom_columns.printer(template_text=read_columns_file(fmt.argument))
+        return custom_columns.printer(fmt.argument, no_headers=no_headers)
     raise PrintError(f"the {fmt.name} output format is not supported by pykubectl")
 
 
