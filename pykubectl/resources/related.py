@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from pykubectl.errors import KubectlError
+from pykubectl.errors import ApiError, KubectlError
 
 if TYPE_CHECKING:
     from pykubectl.client.rest import RestClient
@@ -133,12 +133,18 @@ def gather_related(client: RestClient, obj: Mapping, show_events: bool = True, c
         pods = _pods_of(client, namespace, selector, chunk_size)
         related["pods"] = None if pods is None else list(_owned(pods, uid))
     elif kind == "Node" and group == "":
-        related["pods"] = _tolerant(client, "/api/v1/pods", {
-            "fieldSelector": f"spec.nodeName={name},status.phase!=Failed,status.phase!=Succeeded"}, chunk_size)
+        # Pods on the node, from every namespace; only Forbidden is tolerated (kubectl: "not authorized").
+        try:
+            related["pods"] = list_all(client, "/api/v1/pods", {
+                "fieldSelector": f"spec.nodeName={name},status.phase!=Succeeded,status.phase!=Failed"}, chunk_size)
+        except ApiError as exc:
+            if exc.reason != "Forbidden":
+                raise
+            related["pods"] = None
         try:
             related["lease"] = client.get_json(f"/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/{name}")
-        except KubectlError:
-            related["lease"] = None
+        except KubectlError as exc:
+            related["lease"], related["lease_error"] = None, str(exc)
     elif kind == "Service" and group == "":
         related["endpoint_slices"] = _tolerant(
             client, f"/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices",
@@ -157,6 +163,10 @@ def gather_related(client: RestClient, obj: Mapping, show_events: bool = True, c
         if kind == "Pod" and group == "":
             mirror = (m.get("annotations") or {}).get("kubernetes.io/config.mirror")
             related["events"] = search_events(client, obj, chunk_size, with_kind=False, uid=mirror) or []
+        elif kind == "Node" and group == "":
+            # events about the node by its uid, then those that name the node as their uid (kubelet's)
+            related["events"] = ((search_events(client, obj, chunk_size) or [])
+                                 + (search_events(client, obj, chunk_size, uid=name) or []))
         else:
             related["events"] = search_events(client, obj, chunk_size) or []
     return related

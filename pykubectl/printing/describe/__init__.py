@@ -13,6 +13,7 @@ from datetime import datetime
 # (group, kind) → "module:function" under pykubectl.printing.describe
 DESCRIBERS: dict[tuple[str, str], str] = {
     ("", "Pod"): "pods:describe_pod",
+    ("", "Node"): "nodes:describe_node",
     ("", "ConfigMap"): "config:describe_config_map",
     ("", "Secret"): "config:describe_secret",
     ("", "ServiceAccount"): "config:describe_service_account",
@@ -29,6 +30,7 @@ DESCRIBERS: dict[tuple[str, str], str] = {
     ("", "Service"): "services:describe_service",
     ("", "Endpoints"): "services:describe_endpoints",
     ("networking.k8s.io", "Ingress"): "services:describe_ingress",
+    ("discovery.k8s.io", "EndpointSlice"): "services:describe_endpoint_slice",
     ("", "PersistentVolume"): "storage:describe_persistent_volume",
     ("", "PersistentVolumeClaim"): "storage:describe_persistent_volume_claim",
     ("storage.k8s.io", "StorageClass"): "storage:describe_storage_class",

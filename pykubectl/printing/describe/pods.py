@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -110,30 +109,12 @@ def _describe_state(w, title: str, state: Mapping) -> None:
         w.write(LEVEL_2, f"{title}:\tWaiting\n")
 
 
-_FIELD_PATHS = {
-    "metadata.name": ("metadata", "name"), "metadata.namespace": ("metadata", "namespace"),
-    "metadata.uid": ("metadata", "uid"), "spec.nodeName": ("spec", "nodeName"),
-    "spec.serviceAccountName": ("spec", "serviceAccountName"), "status.hostIP": ("status", "hostIP"),
-    "status.podIP": ("status", "podIP"),
-}
-_SUBSCRIPT = re.compile(r"^metadata\.(labels|annotations)\['(.*)'\]$")
-
-
 def _field_value(pod: Mapping | None, field_path: str) -> str:
-    if pod is None:
+    """EnvValueRetriever: kubectl's scheme converts only metadata.name and metadata.namespace (client-go
+    registers no pod field-label conversions); every other field path shows as empty."""
+    if pod is None or field_path not in ("metadata.name", "metadata.namespace"):
         return ""
-    if field_path in _FIELD_PATHS:
-        return str(get(pod, *_FIELD_PATHS[field_path], default=""))
-    if field_path in ("status.hostIPs", "status.podIPs"):
-        key = field_path.split(".")[1]
-        return ",".join(ip.get("ip", "") for ip in get(pod, "status", key, default=[]))
-    match = _SUBSCRIPT.match(field_path)
-    if match:
-        return str(get(pod, "metadata", match[1], default={}).get(match[2], ""))
-    if field_path in ("metadata.labels", "metadata.annotations"):
-        values = get(pod, *field_path.split("."), default={})
-        return "\n".join(f'{k}="{v}"' for k, v in sorted(values.items()))
-    return ""
+    return str(get(pod, "metadata", field_path.split(".")[1], default=""))
 
 
 def _resource_value(ref: Mapping, container: Mapping) -> str:

@@ -10,6 +10,7 @@ from pykubectl.printing.describe.writer import (
     LEVEL_0,
     LEVEL_1,
     LEVEL_2,
+    LEVEL_3,
     annotations_multiline,
     describe_events,
     get,
@@ -207,6 +208,49 @@ def describe_ingress(ing: Mapping, related: Mapping, now: datetime) -> str:
         if count == 0:
             w.write(LEVEL_1, f"*\t*\t{default}\n")
         annotations_multiline(w, "Annotations", m.get("annotations"))
+        if related.get("events") is not None:
+            describe_events(w, related["events"], now)
+
+    return tabbed(render)
+
+
+def describe_endpoint_slice(eps: Mapping, related: Mapping, now: datetime) -> str:
+    def render(w) -> None:
+        m = meta(eps)
+        w.write(LEVEL_0, f"Name:\t{m.get('name', '')}\n")
+        w.write(LEVEL_0, f"Namespace:\t{m.get('namespace', '')}\n")
+        labels_multiline(w, "Labels", m.get("labels"))
+        annotations_multiline(w, "Annotations", m.get("annotations"))
+        w.write(LEVEL_0, f"AddressType:\t{eps.get('addressType', '')}\n")
+        ports = eps.get("ports") or []
+        if not ports:
+            w.write(LEVEL_0, "Ports: <unset>\n")
+        else:
+            w.write(LEVEL_0, "Ports:\n")
+            w.write(LEVEL_1, "Name\tPort\tProtocol\n")
+            w.write(LEVEL_1, "----\t----\t--------\n")
+            for port in ports:
+                number = port.get("port")
+                w.write(LEVEL_1, f"{port.get('name') or '<unset>'}\t{number if number is not None else '<unset>'}\t"
+                                 f"{port.get('protocol', '')}\n")
+        endpoints = eps.get("endpoints") or []
+        if not endpoints:
+            w.write(LEVEL_0, "Endpoints: <none>\n")
+        else:
+            w.write(LEVEL_0, "Endpoints:\n")
+            for endpoint in endpoints:
+                w.write(LEVEL_1, f"- Addresses:\t{', '.join(endpoint.get('addresses') or []) or '<none>'}\n")
+                w.write(LEVEL_2, "Conditions:\n")
+                ready = get(endpoint, "conditions", "ready")
+                w.write(LEVEL_3, f"Ready:\t{'<unset>' if ready is None else ('true' if ready else 'false')}\n")
+                hostname = endpoint.get("hostname")
+                w.write(LEVEL_2, f"Hostname:\t{hostname if hostname is not None else '<unset>'}\n")
+                if endpoint.get("targetRef") is not None:
+                    ref = endpoint["targetRef"]
+                    w.write(LEVEL_2, f"TargetRef:\t{ref.get('kind', '')}/{ref.get('name', '')}\n")
+                for title, key in (("NodeName", "nodeName"), ("Zone", "zone")):
+                    value = endpoint.get(key)
+                    w.write(LEVEL_2, f"{title}:\t{value if value is not None else '<unset>'}\n")
         if related.get("events") is not None:
             describe_events(w, related["events"], now)
 
