@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import _isolated_env, require_real_kubectl
+from tests.conftest import Runners, _isolated_env, require_real_kubectl
 
 HERE = Path(__file__).parent
 _DURATION = re.compile(r"(?<![\w./:-])(?:\d+[smhdy])+(?![\w./:-])|<invalid>")
@@ -51,8 +51,16 @@ def state(kube_apiserver, tmp_path_factory):
     kube_apiserver.settle()
     files = root / "manifests"
     _write_manifests(files)
-    yield {"kubeconfig": str(kubeconfig), "files": files}
+    shared_home = root / "shared-home"
+    shared_home.mkdir()
+    yield {"kubeconfig": str(kubeconfig), "files": files, "home": shared_home}
     kube_apiserver.reset()
+
+
+@pytest.fixture
+def runners(state, monkeypatch):
+    """One HOME for the module: both clients keep their discovery caches warm between the read-only tests."""
+    return Runners(state["home"], monkeypatch)
 
 
 def _write_manifests(root: Path) -> None:
