@@ -51,8 +51,15 @@ class Clock:
 
     def __init__(self, realistic: bool = False):
         self.realistic = realistic
+        self.held = False  # timers wait for advance() instead of wall time (tests that watch a slow step)
         self._offset = 0.0
         self._on_advance: list[Callable[[], None]] = []
+
+    def hold(self, held: bool = True) -> None:
+        """While held, timers fire only when `advance()` reaches them, not as wall time passes."""
+        self.held = held
+        for fn in list(self._on_advance):
+            fn()
 
     def now(self) -> float:
         """Seconds since the epoch on the cluster clock."""
@@ -95,10 +102,11 @@ def parse_time(text: str | None) -> float | None:
 
 
 class _Timer:
-    __slots__ = ("due_clock", "due_wall", "fn", "cancelled")
+    __slots__ = ("due_clock", "due_wall", "fn", "cancelled", "background")
 
-    def __init__(self, due_clock: float, due_wall: float, fn: Callable[[], None]):
+    def __init__(self, due_clock: float, due_wall: float, fn: Callable[[], None], background: bool = False):
         self.due_clock, self.due_wall, self.fn, self.cancelled = due_clock, due_wall, fn, False
+        self.background = background
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -187,6 +195,7 @@ class Cluster:
             self._busy = 0
         self.store.__init__(self.catalog)
         self.clock._offset = 0.0
+        self.clock.held = False
         self.controllers = []
         self.__dict__.pop("_event_keys", None)
         self.enabled = simulate
@@ -248,7 +257,7 @@ class Cluster:
     def _wait_time(self) -> float:
         wait = max(0.0, self._next_tick - time.monotonic())
         with self._timer_lock:
-            if self._timers:
+            if self._timers and not self.clock.held:
                 _, _, timer = self._timers[0]
                 wait = min(wait, max(0.0, timer.due_wall - time.monotonic()))
         return max(0.001, min(wait, TICK_SECONDS))
@@ -273,7 +282,8 @@ class Cluster:
                 if not self._timers:
                     return
                 _, _, timer = self._timers[0]
-                if timer.due_wall > time.monotonic() and timer.due_clock > self.clock.now():
+                wall_due = timer.due_wall <= time.monotonic() and not self.clock.held
+                if not wall_due and timer.due_clock > self.clock.now():
                     # due by the clock (advance()) or by wall time, whichever comes first
                     due = [t for t in self._timers if t[2].due_clock <= self.clock.now()]
                     if not due:
@@ -304,9 +314,12 @@ class Cluster:
             if tick is not None:
                 self._run(lambda t=tick: t(self))
 
-    def after(self, seconds: float, fn: Callable[[], None]) -> _Timer:
-        """Run `fn` on the worker `seconds` later on the cluster clock (1/100 of that in fast mode)."""
-        timer = _Timer(self.clock.now() + seconds, time.monotonic() + self.clock.scaled(seconds), fn)
+    def after(self, seconds: float, fn: Callable[[], None], *, min_wall: float = 0.0,
+              background: bool = False) -> _Timer:
+        """Run `fn` on the worker `seconds` later on the cluster clock (1/100 of that in fast mode, but at least
+        `min_wall` wall seconds). `background` timers (periodic probes) do not hold up `settle()`."""
+        wall = max(self.clock.scaled(seconds), min_wall)
+        timer = _Timer(self.clock.now() + seconds, time.monotonic() + wall, fn, background)
         with self._timer_lock:
             heapq.heappush(self._timers, (timer.due_wall, next(self._seq), timer))
         with self._idle:
@@ -322,8 +335,11 @@ class Cluster:
 
     def _timer_due_within(self, seconds: float) -> float | None:
         """Wall seconds until the first live timer, if it is due within `seconds`."""
+        if self.clock.held:
+            return None
         with self._timer_lock:
-            waits = [t.due_wall - time.monotonic() for _, _, t in self._timers if not t.cancelled]
+            waits = [t.due_wall - time.monotonic() for _, _, t in self._timers
+                     if not t.cancelled and not t.background]
         first = min(waits, default=None)
         return first if first is not None and first <= seconds else None
 

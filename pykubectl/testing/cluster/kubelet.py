@@ -296,7 +296,8 @@ class Kubelet:
             self._write_status(cluster, state)
         if not ok:
             self._event(cluster, state, cs, "Warning", "Unhealthy", f"Readiness probe failed: {detail}")
-        cluster.after(float(probe.get("periodSeconds") or 10), lambda: self._probe(cluster, state, cs, record))
+        cluster.after(float(probe.get("periodSeconds") or 10), lambda: self._probe(cluster, state, cs, record),
+                      min_wall=0.25, background=True)
 
     @staticmethod
     def _run_probe(probe: dict, record: Container) -> tuple[bool, str]:
