@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 # The alphabet of apimachinery's util/rand (vowels and look-alikes left out).
+# kube-controller-manager writes under this field manager (managedFields show it).
+MANAGER = "kube-controller-manager"
 ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 
 
@@ -288,13 +290,13 @@ def sync_revisions(cluster, owner: Mapping, api_version: str, kind: str, history
             "apiVersion": "apps/v1", "kind": "ControllerRevision",
             "metadata": {"name": f"{name_of(owner)}-{digest}", "namespace": namespace, "labels": labels,
                          "ownerReferences": [owner_reference(owner, api_version, kind)]},
-            "data": data, "revision": top + 1})
+            "data": data, "revision": top + 1}, manager=MANAGER)
         revisions.append(current)
     elif int(current.get("revision") or 0) < top:
         def bump(obj: dict) -> None:
             obj["revision"] = top + 1
 
-        current = cluster.mutate("apps", "controllerrevisions", namespace, name_of(current), bump) or current
+        current = cluster.mutate("apps", "controllerrevisions", namespace, name_of(current), bump, manager=MANAGER) or current
         revisions = [current if uid_of(r) == uid_of(current) else r for r in revisions]
     if history_limit is not None:
         unused = sorted((r for r in revisions if name_of(r) not in in_use and uid_of(r) != uid_of(current)),

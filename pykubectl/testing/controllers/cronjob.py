@@ -13,6 +13,8 @@ import zoneinfo
 
 from . import _base as b
 
+MANAGER = b.MANAGER
+
 SCHEDULED = "batch.kubernetes.io/cronjob-scheduled-timestamp"
 _DESCRIPTORS = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
                 "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"}
@@ -216,7 +218,7 @@ class CronJobController:
         if tmeta.get("labels"):
             job["metadata"]["labels"] = dict(tmeta["labels"])
         try:
-            created = cluster.create("batch", "jobs", job)
+            created = cluster.create("batch", "jobs", job, manager=MANAGER)
         except Exception as exc:  # noqa: BLE001
             if getattr(exc, "code", None) == 409:
                 return cluster.get("batch", "jobs", b.ns_of(cj), name)
@@ -250,4 +252,4 @@ class CronJobController:
         def change(current: dict) -> None:
             current["status"] = status
 
-        cluster.mutate("batch", "cronjobs", b.ns_of(cj), b.name_of(cj), change, status=True)
+        cluster.mutate("batch", "cronjobs", b.ns_of(cj), b.name_of(cj), change, status=True, manager=MANAGER)

@@ -13,6 +13,8 @@ import copy
 from ..cluster import scheduler as _scheduler
 from . import _base as b
 
+MANAGER = b.MANAGER
+
 REVISION_LABEL = "controller-revision-hash"
 GENERATION_LABEL = "pod-template-generation"
 _DAEMON_TOLERATIONS = (
@@ -174,7 +176,7 @@ class DaemonSetController:
                                   extra_labels={REVISION_LABEL: hash_,
                                                 GENERATION_LABEL: str(b.meta(ds).get("generation", 1))})
         try:
-            created = cluster.create("", "pods", pod)
+            created = cluster.create("", "pods", pod, manager=MANAGER)
         except Exception as exc:  # noqa: BLE001
             message = (getattr(exc, "body", None) or {}).get("message", str(exc))
             cluster.record_event(ds, "Warning", "FailedCreate", f"Error creating: {message}", self.name)
@@ -229,4 +231,4 @@ class DaemonSetController:
         def change(obj: dict) -> None:
             obj["status"] = status
 
-        cluster.mutate("apps", "daemonsets", b.ns_of(ds), b.name_of(ds), change, status=True)
+        cluster.mutate("apps", "daemonsets", b.ns_of(ds), b.name_of(ds), change, status=True, manager=MANAGER)

@@ -11,6 +11,8 @@ import copy
 
 from . import _base as b
 
+MANAGER = b.MANAGER
+
 HASH_LABEL = "pod-template-hash"
 REVISION = "deployment.kubernetes.io/revision"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
@@ -129,7 +131,7 @@ class DeploymentController:
                 def take(current: dict, ref=ref) -> None:
                     current["metadata"].setdefault("ownerReferences", []).append(ref)
 
-                adopted = cluster.mutate("apps", "replicasets", b.ns_of(rs), b.name_of(rs), take)
+                adopted = cluster.mutate("apps", "replicasets", b.ns_of(rs), b.name_of(rs), take, manager=MANAGER)
                 if adopted is not None:
                     owned.append(adopted)
         return owned
@@ -170,7 +172,7 @@ class DeploymentController:
                     current["metadata"]["annotations"] = wanted
 
                 existing = cluster.mutate("apps", "replicasets", b.ns_of(existing), b.name_of(existing),
-                                          annotate) or existing
+                                          annotate, manager=MANAGER) or existing
             self._set_deployment_revision(cluster, d, revision)
             if spec.get("progressDeadlineSeconds") is not None and not any(
                     c.get("type") == "Progressing" for c in (d.get("status") or {}).get("conditions") or []):
@@ -181,7 +183,7 @@ class DeploymentController:
                     st = current.setdefault("status", {})
                     st["conditions"] = b.set_condition(st.get("conditions") or [], found)
 
-                cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), note, status=True)
+                cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), note, status=True, manager=MANAGER)
             return existing, False
         template = copy.deepcopy(spec.get("template") or {})
         collisions = (d.get("status") or {}).get("collisionCount")
@@ -201,7 +203,7 @@ class DeploymentController:
               "spec": {"replicas": new_replicas, "minReadySeconds": int(spec.get("minReadySeconds") or 0),
                        "selector": selector, "template": template}}
         try:
-            created = cluster.create("apps", "replicasets", rs)
+            created = cluster.create("apps", "replicasets", rs, manager=MANAGER)
         except Exception as exc:  # noqa: BLE001
             if getattr(exc, "code", None) != 409:
                 raise
@@ -214,7 +216,7 @@ class DeploymentController:
                 st = current.setdefault("status", {})
                 st["collisionCount"] = int(st.get("collisionCount") or 0) + 1
 
-            cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), bump, status=True)
+            cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), bump, status=True, manager=MANAGER)
             raise
         if new_replicas > 0:
             cluster.record_event(d, "Normal", "ScalingReplicaSet",
@@ -227,7 +229,7 @@ class DeploymentController:
                 cluster, "Progressing", "True", "NewReplicaSetCreated",
                 f'Created new replica set "{b.name_of(created)}"'))
 
-        cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), progressing, status=True)
+        cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), progressing, status=True, manager=MANAGER)
         return created, True
 
     def _set_deployment_revision(self, cluster, d: dict, revision: int) -> None:
@@ -237,7 +239,7 @@ class DeploymentController:
         def annotate(current: dict) -> None:
             current["metadata"].setdefault("annotations", {})[REVISION] = str(revision)
 
-        cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), annotate)
+        cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), annotate, manager=MANAGER)
 
     def _new_rs_replicas(self, d: dict, all_rss: list[dict], new_current: int) -> int:
         """deploymentutil.NewRSNewReplicas."""
@@ -264,7 +266,7 @@ class DeploymentController:
             obj["spec"]["replicas"] = size
             obj["metadata"].setdefault("annotations", {}).update(wanted)
 
-        updated = cluster.mutate("apps", "replicasets", b.ns_of(rs), b.name_of(rs), change) or rs
+        updated = cluster.mutate("apps", "replicasets", b.ns_of(rs), b.name_of(rs), change, manager=MANAGER) or rs
         if current != size:
             direction = "up" if size > current else "down"
             cluster.record_event(d, "Normal", "ScalingReplicaSet",
@@ -432,4 +434,4 @@ class DeploymentController:
         def change(obj: dict) -> None:
             obj["status"] = status
 
-        cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), change, status=True)
+        cluster.mutate("apps", "deployments", b.ns_of(d), b.name_of(d), change, status=True, manager=MANAGER)

@@ -11,6 +11,8 @@ import ipaddress
 
 from . import _base as b
 
+MANAGER = b.MANAGER
+
 TRIGGER = "endpoints.kubernetes.io/last-change-trigger-time"
 MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
 SLICE_MANAGER = "endpointslice-controller.k8s.io"
@@ -124,7 +126,7 @@ class EndpointsController:
         if subsets:
             obj["subsets"] = subsets
         if current is None:
-            cluster.create("", "endpoints", obj)
+            cluster.create("", "endpoints", obj, manager=MANAGER)
             return
 
         def change(cur: dict) -> dict:
@@ -136,7 +138,7 @@ class EndpointsController:
                 obj["metadata"].pop("labels", None)
             return obj
 
-        cluster.mutate("", "endpoints", namespace, name, change)
+        cluster.mutate("", "endpoints", namespace, name, change, manager=MANAGER)
 
     # ------------------------------------------------------------------ EndpointSlice
     def _sync_slice(self, cluster, service: dict, pods: list[dict], publish: bool) -> None:
@@ -182,7 +184,7 @@ class EndpointsController:
                 cur["metadata"]["labels"] = labels
                 cur["metadata"].setdefault("annotations", {})[TRIGGER] = b.stamp(cluster)
 
-            cluster.mutate("discovery.k8s.io", "endpointslices", namespace, b.name_of(first), change)
+            cluster.mutate("discovery.k8s.io", "endpointslices", namespace, b.name_of(first), change, manager=MANAGER)
             return
         cluster.create("discovery.k8s.io", "endpointslices", {
             "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
@@ -191,4 +193,4 @@ class EndpointsController:
                          "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": name,
                                               "uid": b.uid_of(service), "controller": True,
                                               "blockOwnerDeletion": True}]},
-            "addressType": "IPv4", **body})
+            "addressType": "IPv4", **body}, manager=MANAGER)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from . import _base as b
 
+MANAGER = b.MANAGER
+
 TRACKING = "batch.kubernetes.io/job-tracking"
 INDEX = "batch.kubernetes.io/job-completion-index"
 BACKOFF_BASE, BACKOFF_MAX = 10, 360
@@ -149,7 +151,7 @@ class JobController:
             def change(current: dict) -> None:
                 current["status"] = status
 
-            cluster.mutate("batch", "jobs", b.ns_of(job), b.name_of(job), change, status=True)
+            cluster.mutate("batch", "jobs", b.ns_of(job), b.name_of(job), change, status=True, manager=MANAGER)
         for type_, reason, message in events:
             cluster.record_event(job, type_, reason, message, self.name)
 
@@ -174,7 +176,7 @@ class JobController:
                 container.setdefault("env", []).append({"name": "JOB_COMPLETION_INDEX", "valueFrom": {
                     "fieldRef": {"fieldPath": f"metadata.annotations['{INDEX}']"}}})
         try:
-            created = cluster.create("", "pods", pod)
+            created = cluster.create("", "pods", pod, manager=MANAGER)
         except Exception as exc:  # noqa: BLE001
             message = (getattr(exc, "body", None) or {}).get("message", str(exc))
             cluster.record_event(job, "Warning", "FailedCreate", f"Error creating: {message}", self.name)
@@ -190,7 +192,7 @@ class JobController:
             else:
                 current["metadata"].pop("finalizers", None)
 
-        cluster.mutate("", "pods", b.ns_of(pod), b.name_of(pod), change)
+        cluster.mutate("", "pods", b.ns_of(pod), b.name_of(pod), change, manager=MANAGER)
 
     def _release_pods(self, cluster, job: dict) -> None:
         for pod in cluster.list("", "pods", b.ns_of(job)):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from . import _base as b
 
+MANAGER = b.MANAGER
+
 BURST = 500  # the real controller creates in slow-start batches of at most 500 per sync
 
 
@@ -80,7 +82,7 @@ class ReplicaSetController:
                     if not any(r.get("controller") for r in refs):
                         refs.append(owner_ref)
 
-                adopted = cluster.mutate("", "pods", namespace, b.name_of(pod), take)
+                adopted = cluster.mutate("", "pods", namespace, b.name_of(pod), take, manager=MANAGER)
                 if adopted is not None and b.owned_by(adopted, owner):
                     pods.append(adopted)
         return pods
@@ -90,7 +92,7 @@ class ReplicaSetController:
         pod = b.pod_from_template(spec.get("template") or {}, b.owner_reference(owner, self.api_version, self.kind),
                                   b.ns_of(owner), generate_name=f"{b.name_of(owner)}-")
         try:
-            created = cluster.create("", "pods", pod)
+            created = cluster.create("", "pods", pod, manager=MANAGER)
         except Exception as exc:  # noqa: BLE001 - the real controller reports any create failure
             message = getattr(exc, "body", {}).get("message", str(exc)) if hasattr(exc, "body") else str(exc)
             cluster.record_event(owner, "Warning", "FailedCreate", f"Error creating: {message}", self.name)
@@ -127,7 +129,7 @@ class ReplicaSetController:
             current["status"] = status
 
         if owner.get("status") != status:
-            cluster.mutate(self.group, self.resource, b.ns_of(owner), b.name_of(owner), change, status=True)
+            cluster.mutate(self.group, self.resource, b.ns_of(owner), b.name_of(owner), change, status=True, manager=MANAGER)
 
 
 class ReplicationControllerController(ReplicaSetController):

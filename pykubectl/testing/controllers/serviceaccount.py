@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from . import _base as b
 
+MANAGER = b.MANAGER
+
 ROOT_CA = "kube-root-ca.crt"
 DESCRIPTION = ("Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints "
                "such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across "
@@ -58,12 +60,12 @@ class ServiceAccountController:
                 cm["data"] = data
                 cm["metadata"].setdefault("annotations", {})["kubernetes.io/description"] = DESCRIPTION
 
-            cluster.mutate("", "configmaps", namespace, ROOT_CA, change)
+            cluster.mutate("", "configmaps", namespace, ROOT_CA, change, manager=MANAGER)
 
     @staticmethod
     def _create(cluster, resource: str, obj: dict) -> None:
         try:
-            cluster.create("", resource, obj)
+            cluster.create("", resource, obj, manager=MANAGER)
         except Exception as exc:  # noqa: BLE001 - a namespace going away, or a race with ourselves
             if getattr(exc, "code", None) not in (403, 404, 409):
                 raise

@@ -12,6 +12,8 @@ import copy
 
 from . import _base as b
 
+MANAGER = b.MANAGER
+
 REVISION_LABEL = "controller-revision-hash"
 POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"
@@ -114,7 +116,7 @@ class StatefulSetController:
                        "metadata": {"name": claim_name, "namespace": namespace, "labels": labels},
                        "spec": copy.deepcopy(claim.get("spec") or {})}
                 try:
-                    cluster.create("", "persistentvolumeclaims", pvc)
+                    cluster.create("", "persistentvolumeclaims", pvc, manager=MANAGER)
                     cluster.record_event(sts, "Normal", "SuccessfulCreate",
                                          f"create Claim {claim_name} Pod {pod_name} in StatefulSet {set_name} "
                                          "success", self.name)
@@ -131,7 +133,7 @@ class StatefulSetController:
         if spec.get("serviceName"):
             pod["spec"]["subdomain"] = spec["serviceName"]
         try:
-            cluster.create("", "pods", pod)
+            cluster.create("", "pods", pod, manager=MANAGER)
         except Exception as exc:  # noqa: BLE001
             message = (getattr(exc, "body", None) or {}).get("message", str(exc))
             cluster.record_event(sts, "Warning", "FailedCreate",
@@ -182,4 +184,4 @@ class StatefulSetController:
         def change(obj: dict) -> None:
             obj["status"] = status
 
-        cluster.mutate("apps", "statefulsets", b.ns_of(sts), b.name_of(sts), change, status=True)
+        cluster.mutate("apps", "statefulsets", b.ns_of(sts), b.name_of(sts), change, status=True, manager=MANAGER)
