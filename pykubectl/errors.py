@@ -7,6 +7,8 @@ class KubectlError(Exception):
     """Any failure that ends a command. `str(exc)` is the text after kubectl's `error: ` prefix."""
 
     exit_code = 1  # kubectl's DefaultErrorExitCode for nearly every failure
+    # Text kubectl writes to stdout before it reports the error (a verb's help, a printer's partial output).
+    stdout_text = ""
 
     def render(self) -> str:
         """The full stderr text kubectl prints for this error (without the trailing newline)."""
@@ -41,10 +43,8 @@ class FlagError(UsageError):
 class ErrorWithHelp(KubectlError):
     """An argument error after which kubectl prints the verb's help to stdout (cobra's cmd.Help(), then CheckErr).
 
-    The command layer fills `help_text` on the way out; cli/main prints it before the error.
+    KubectlCommand fills `stdout_text` with the help on the way out; cli/main prints it before the error.
     """
-
-    help_text: str = ""
 
 
 class PlainError(KubectlError):
@@ -277,4 +277,4 @@ class PrintErrorWithOutput(PrintError):
 
     def __init__(self, message: str, stdout: str):
         super().__init__(message)
-        self.stdout = stdout
+        self.stdout_text = stdout

@@ -40,9 +40,8 @@ def main(argv: Sequence[str] | None = None, streams: IOStreams | None = None) ->
 
 
 def report(streams: IOStreams, exc: KubectlError, verbosity: object = None) -> int:
-    help_text = getattr(exc, "help_text", "")
-    if help_text:  # cobra prints the verb's help on stdout before some argument errors
-        streams.out.write(help_text)
+    if exc.stdout_text:  # a verb's help, or a printer's partial output, precedes the error
+        streams.out.write(exc.stdout_text)
     text = exc.render()
     if text:
         streams.err.write(text if text.endswith("\n") else text + "\n")

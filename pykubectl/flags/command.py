@@ -43,7 +43,7 @@ class KubectlCommand(click.Command):
         try:
             return super().invoke(ctx)
         except ErrorWithHelp as exc:
-            exc.help_text = render_command_help(self, ctx.command_path)
+            exc.stdout_text = render_command_help(self, ctx.command_path)
             raise
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:

@@ -103,8 +103,8 @@ def printer_for(output: str, *, allowed: Sequence[str] = GENERIC_FORMATS, templa
     read_template loads `*-file` templates; it is injectable so callers and tests decide about IO.
     no_headers: `--no-headers` for custom-columns (a custom-columns-file always prints its header).
 
-    Printers for go-template and custom-columns may raise errors.PrintErrorWithOutput: write its
-    `stdout` to standard output, then report the error, as kubectl does. The custom-columns printer
+    Printers for go-template and custom-columns may raise errors.PrintErrorWithOutput, whose
+    `stdout_text` cli/main writes to standard output before the error, as kubectl does. The custom-columns printer
     is stateful (it prints the header again only when the kind of object changes): make one per run.
     """
     from pykubectl.printing import structured

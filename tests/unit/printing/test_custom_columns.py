@@ -60,7 +60,7 @@ def test_header_is_printed_again_only_for_another_type():
 def test_errors_after_the_header_keep_it():
     with pytest.raises(PrintErrorWithOutput) as raised:
         custom_columns.printer("A:.spec.containers[5]")(POD)
-    assert raised.value.stdout == "A\n"
+    assert raised.value.stdout_text == "A\n"
     assert str(raised.value) == "array index out of bounds: index 5, length 2"
 
 

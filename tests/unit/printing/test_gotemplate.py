@@ -52,7 +52,7 @@ def test_execution_error_carries_partial_output_and_dump():
     print_obj = printer_for("go-template=before {{.metadata.name.x}}", sort_keys=False)
     with pytest.raises(PrintErrorWithOutput) as raised:
         print_obj(OBJ)
-    stdout = raised.value.stdout
+    stdout = raised.value.stdout_text
     assert stdout.startswith("before Error executing template: template: output:1:18: executing \"output\" at "
                              "<.metadata.name.x>: can't evaluate field x in type interface {}.")
     # struct order kept for typed objects; Go's %v (sorted keys, <nil>, 1e+06) for the engine's view
