@@ -154,31 +154,15 @@ def run(options: EventsOptions, session, namespace: str, field_selector: str, pr
 
 
 def _watch(options: EventsOptions, session, path: str, params: dict, printer, keep_managed: bool) -> None:
-    from datetime import UTC, datetime
-
-    from pykubectl.client.watch import watch
-    from pykubectl.printing import events as printing
+    from pykubectl.client.watch import iter_events
     from pykubectl.printing.tabwriter import TabWriter
 
     out = session.streams.out
-    headers_due = not options.no_headers
     writer = TabWriter()
-    stream = watch(session.client, path, {**params, "limit": DEFAULT_CHUNK_SIZE})
+    query = {**params, "limit": DEFAULT_CHUNK_SIZE, "watch": "true"}  # a plain Watch: no bookmarks, no retry
     try:
-        for event in stream:
-            obj = event.get("object")
-            if event.get("type") == "DELETED" or not isinstance(obj, dict):
-                continue  # events are deleted after an hour; kubectl does not print that
-            if obj.get("kind") not in (None, "", "Event") or not options.wants_type(obj.get("type")):
-                continue  # an ERROR event's Status, or a filtered type
-            typed = printing.typed_event(obj, keep_managed)
-            if printer is None:
-                out.write(printing.event_table([typed], datetime.now(UTC), options.all_namespaces, headers_due,
-                                               writer))
-                headers_due = False
-            else:
-                _print_ignoring_errors(out, printer, typed)
-            out.flush()
+        with session.client.stream("GET", path, query) as response:
+            _print_stream(iter_events(response.iter_bytes()), options, out, printer, keep_managed, writer)
     except KubectlError:
         raise
     except Exception as exc:  # the stream ended under us (client timeout, dropped connection): kubectl exits 0
@@ -186,6 +170,32 @@ def _watch(options: EventsOptions, session, path: str, params: dict, printer, ke
             raise
     except KeyboardInterrupt:
         pass
+
+
+def _print_stream(stream, options: EventsOptions, out, printer, keep_managed: bool, writer) -> None:
+    from datetime import UTC, datetime
+
+    from pykubectl.printing import events as printing
+
+    headers_due = not options.no_headers
+    printed = 0
+    for event in stream:
+        obj = event.get("object")
+        if event.get("type") == "DELETED" or not isinstance(obj, dict):
+            continue  # events are deleted after an hour; kubectl does not print that
+        if obj.get("kind") not in (None, "", "Event") or not options.wants_type(obj.get("type")):
+            continue  # an ERROR event's Status, or a filtered type
+        typed = printing.typed_event(obj, keep_managed)
+        if printer is None:
+            out.write(printing.event_table([typed], datetime.now(UTC), options.all_namespaces, headers_due,
+                                           writer))
+            headers_due = False
+        else:
+            if printed and options.output.lower() == "yaml":
+                out.write("---\n")  # cli-runtime's YAMLPrinter separates the objects it prints
+            _print_ignoring_errors(out, printer, typed)
+        printed += 1
+        out.flush()
 
 
 def _print_ignoring_errors(out, printer, obj) -> None:
