@@ -56,7 +56,9 @@ class DescribeOptions:
 
     @classmethod
     def from_flags(cls, params: dict) -> DescribeOptions:
-        return cls(args=tuple(params.get("args") or ()), filenames=tuple(params.get("filename") or ()),
+        filenames = tuple(name for group in params.get("filename") or () for name in
+                          ([group] if isinstance(group, str) else group))
+        return cls(args=tuple(params.get("args") or ()), filenames=filenames,
                    recursive=bool(params.get("recursive")), kustomize=params.get("kustomize") or "",
                    selector=params.get("selector") or "", all_namespaces=bool(params.get("all_namespaces")),
                    show_events=bool(params.get("show_events")), chunk_size=int(params.get("chunk_size") or 0))

@@ -519,3 +519,12 @@ def test_describe_errors_match_kubectl(runners, state, target):
 
 def test_describe_help_matches_kubectl(runners):
     runners.assert_same("describe", "--help")
+
+
+def test_describe_from_manifests_on_stdin(runners, state):
+    manifests = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n---\n"
+                 "apiVersion: v1\nkind: Service\nmetadata: {name: nosuch}\n---\n"
+                 "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\n")
+    result = runners.assert_same("describe", "-f", "-", env=state, stdin=manifests, normalise=normalise)
+    assert result.exit_code == 1
+    assert 'services "nosuch" not found' in result.stderr
