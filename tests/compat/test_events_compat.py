@@ -52,6 +52,15 @@ MANY = [
     for i in range(14)
 ]
 
+# Forty events sharing three timestamps: sort.Sort is not stable, so their order is Go's pdqsort's.
+TIES = [
+    {"metadata": {"name": f"tie.{i:02d}", "namespace": "ties"},
+     "involvedObject": {"kind": "Pod", "name": f"p{i}", "namespace": "ties", "apiVersion": "v1"},
+     "reason": "Tied", "message": f"tie {i}", "type": "Normal",
+     "lastTimestamp": ["2023-05-01T00:00:00Z", "2023-04-01T00:00:00Z", "2023-06-01T00:00:00Z"][(i * 7) % 3]}
+    for i in range(40)
+]
+
 
 def _create(runners, env, tmp_path, events, namespaces=()):
     docs = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}} for ns in namespaces]
@@ -73,6 +82,9 @@ LIST_ARGS = [
     ("-n", "kube-system"),
     ("-n", "busy"),
     ("-n", "busy", "--types=Warning"),
+    ("-n", "ties"),
+    ("-n", "ties", "-o", "name"),
+    ("-A", "--no-headers"),
     ("--all-namespaces", "--no-headers"),
     ("--types=warning",),
     ("--types", "Normal,Warning", "-A"),
@@ -110,7 +122,7 @@ ERROR_ARGS = [
 
 def test_events_variants(runners, env, tmp_path):
     """Seeded once (kubectl create is the slow part), then every variant compared in turn."""
-    _create(runners, env, tmp_path, EVENTS + MANY, namespaces=("busy",))
+    _create(runners, env, tmp_path, EVENTS + MANY + TIES, namespaces=("busy", "ties"))
     for args in LIST_ARGS:
         assert runners.assert_same("events", *args, env=env).exit_code == 0
     for args in ERROR_ARGS:

@@ -80,3 +80,23 @@ def test_watch_rows_remember_column_widths():
         "LAST SEEN   TYPE     REASON       OBJECT   MESSAGE\n"
         "<unknown>   Normal   LongReason   Pod/p    \n")
     assert event_table([second], NOW, False, False, writer) == "<unknown>   Warning   R            Pod/p    \n"
+
+
+def test_go_sort_sorts_like_go_and_is_not_stable():
+    import random
+
+    from pykubectl.printing.events import go_sort
+
+    rng = random.Random(5)
+    for n in (0, 1, 12, 13, 49, 50, 51, 200, 1000):
+        values = [rng.randint(0, 9) for _ in range(n)]
+        ordered = list(values)
+        go_sort(ordered, lambda a, b: a < b)
+        assert ordered == sorted(values)
+    descending = list(range(100, 0, -1))
+    go_sort(descending, lambda a, b: a < b)
+    assert descending == list(range(1, 101))
+    tagged = [(i % 3, i) for i in range(40)]
+    go_sort(tagged, lambda a, b: a[0] < b[0])
+    assert [key for key, _ in tagged] == sorted(key for key, _ in tagged)
+    assert tagged != sorted(tagged, key=lambda t: t[0])  # equal keys leave Go's order, not the input's
