@@ -220,6 +220,8 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
     kinds = {(t.type.group, t.type.version, t.type.kind) for t in selection.targets()}
     fetched = fetcher.visit(selection)
     multiple = False
+    if options.sort_by:
+        fetched = _sorted_infos(list(fetched), options.sort_by)
     if len(kinds) > 1:  # multipleGVKsRequested looks at what was actually fetched, so gather it first
         fetched = list(fetched)
         multiple = len(fetched) >= 2 and len({(f.target.type.group, f.target.type.version, f.target.type.kind)
@@ -262,8 +264,14 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
             printer = TablePrinter(table_options)
             last = mapping
         obj = item.obj
-        if options.sort_by and obj.get("kind") == "Table":
-            obj = _sorted_table(obj, options.sort_by)
+        if options.sort_by and obj.get("kind") == "Table" and len(obj.get("rows") or []) > 1:
+            from pykubectl.errors import PrintError
+            from pykubectl.printing import sorting
+
+            try:
+                obj = sorting.sort_table(obj, options.sort_by)
+            except PrintError:
+                continue  # kubectl ignores what its SortingPrinter returns: the table is just not printed
         if obj.get("kind") != "Table" and isinstance(obj.get("items"), list):
             for child in _typed_items(obj):
                 writer.write(printer.print(child))
@@ -281,12 +289,15 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
         raise error
 
 
-def _sorted_table(table: dict, sort_by: str) -> dict:
-    try:
-        from pykubectl.printing import sorting  # G1b's --sort-by helpers
-    except ImportError:
-        raise KubectlError("--sort-by is not supported by pykubectl yet") from None
-    return sorting.sort_table(table, sort_by)
+def _sorted_infos(fetched: list, sort_by: str) -> list:
+    """RuntimeSorter over what was fetched: with two or more answers kubectl sorts the answers themselves
+    (Table objects included) by the field, before each table's rows are sorted."""
+    if len(fetched) < 2:
+        return fetched
+    from pykubectl.printing import sorting
+
+    order = sorting.sort_objects([{"__index": i, **f.obj} for i, f in enumerate(fetched)], sort_by)
+    return [fetched[obj["__index"]] for obj in order]
 
 
 def _typed_items(page: dict) -> list[dict]:
@@ -328,15 +339,14 @@ def _print_generic(options: GetOptions, session, selection, fetcher) -> None:
             raise flat
         return
     printer = printer_for(options.output, allowed=GET_FORMATS, template_argument=options.template,
-                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
+                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True,
+                          no_headers=options.no_headers)
     structured = options.output.lower() in ("json", "yaml")
     if structured and not options.show_managed_fields:
         objects = [_omit_managed_fields(obj) for obj in objects]
     if options.sort_by:
-        try:
-            from pykubectl.printing import sorting
-        except ImportError:
-            raise KubectlError("--sort-by is not supported by pykubectl yet") from None
+        from pykubectl.printing import sorting
+
         objects = sorting.sort_objects(objects, options.sort_by)
     if not selection.single_item_implied or len(objects) != 1:
         obj = {"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}}

@@ -215,6 +215,18 @@ OUTPUTS = [
     ("cm", "-o", "foo"), ("cm", "-o", "jsonpath={.bad"), ("cm", "c1", "-o=json"), ("cm", "c1", "-oyaml"),
     ("cm", "c1", "--output=name"), ("cm", "-n", "nonexistent", "-o", "json"), ("-f", "{files}/cm.yaml", "-o", "json"),
     ("-f", "{files}/two.yaml", "-o", "yaml"), ("-f", "{files}/dir", "-o", "name"),
+    ("cm", "-o", "custom-columns=NAME:.metadata.name,APP:.metadata.labels.app"),
+    ("cm", "c1", "-o", "custom-columns=NAME:.metadata.name,DATA:.data"),
+    ("cm,secrets", "-o", "custom-columns=NAME:.metadata.name", "--no-headers"),
+    ("cm", "-o", "go-template={{range .items}}{{.metadata.name}} {{end}}"),
+    ("cm", "c1", "-o", "go-template={{.metadata.name}}: {{len .data}}"),
+    ("cm", "c1", "--template={{.metadata.name}}"),
+    ("cm", "--sort-by=.metadata.name"), ("cm", "-A", "--sort-by={.metadata.namespace}"),
+    ("pods", "-A", "--sort-by=.metadata.name", "-o", "wide"), ("cm", "--sort-by=.metadata.name", "-o", "name"),
+    ("cm", "-A", "--sort-by=.metadata.name", "-o", "jsonpath={.items[*].metadata.name}"),
+    ("widgets", "--sort-by=.spec.size"), ("widgets", "--sort-by=.spec.size", "-o", "name"),
+    ("cm", "--sort-by=.nothing"), ("cm,secrets", "--sort-by=.nothing"), ("cm,secrets", "--sort-by=.metadata.name"),
+    ("cm", "c1", "--sort-by=.nothing"), ("cm", "--sort-by=.nothing", "-o", "name"),
 ]
 
 
