@@ -96,7 +96,9 @@ def test_go_sort_sorts_like_go_and_is_not_stable():
     descending = list(range(100, 0, -1))
     go_sort(descending, lambda a, b: a < b)
     assert descending == list(range(1, 101))
-    tagged = [(i % 3, i) for i in range(40)]
+    original = [(i % 3, i) for i in range(40)]
+    tagged = list(original)
     go_sort(tagged, lambda a, b: a[0] < b[0])
-    assert [key for key, _ in tagged] == sorted(key for key, _ in tagged)
-    assert tagged != sorted(tagged, key=lambda t: t[0])  # equal keys leave Go's order, not the input's
+    assert [key for key, _ in tagged] == sorted(key for key, _ in original)
+    assert tagged != sorted(original, key=lambda t: t[0])  # equal keys leave Go's order, not the input's
+    assert tagged[:3] == [(0, 15), (0, 39), (0, 36)]
