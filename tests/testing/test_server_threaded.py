@@ -84,4 +84,5 @@ def test_demo_runs_a_session_and_stops(tmp_path):
     assert result.stdout.startswith("# test API server at https://127.0.0.1:")
     assert "$ pykubectl version\n" in result.stdout
     assert "Server Version: v1.32.5\n" in result.stdout
+    assert "$ pykubectl get nodes -o wide\nNAME     STATUS   ROLES " in result.stdout  # the simulated cluster
     assert result.stdout.endswith("# test API server stopped\n")
