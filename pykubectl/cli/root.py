@@ -14,12 +14,22 @@ SETTINGS = "Settings Commands"
 OTHER = "Other Commands"
 
 COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("create", "pykubectl.commands.create", "Create a resource from a file or from stdin", BEGINNER),
     CommandSpec("explain", "pykubectl.commands.explain", "Get documentation for a resource", INTERMEDIATE),
     CommandSpec("get", "pykubectl.commands.get", "Display one or many resources", INTERMEDIATE),
+    CommandSpec("delete", "pykubectl.commands.delete",
+                "Delete resources by file names, stdin, resources and names, or by resources and label selector",
+                INTERMEDIATE),
+    CommandSpec("scale", "pykubectl.commands.scale",
+                "Set a new size for a deployment, replica set, or replication controller", DEPLOY),
     CommandSpec("cluster-info", "pykubectl.commands.cluster_info", "Display cluster information", CLUSTER),
     CommandSpec("describe", "pykubectl.commands.describe", "Show details of a specific resource or group of resources",
                 TROUBLESHOOTING),
     CommandSpec("events", "pykubectl.commands.events", "List events", TROUBLESHOOTING),
+    CommandSpec("patch", "pykubectl.commands.patch", "Update fields of a resource", ADVANCED),
+    CommandSpec("replace", "pykubectl.commands.replace", "Replace a resource by file name or stdin", ADVANCED),
+    CommandSpec("label", "pykubectl.commands.label", "Update the labels on a resource", SETTINGS),
+    CommandSpec("annotate", "pykubectl.commands.annotate", "Update the annotations on a resource", SETTINGS),
     CommandSpec("api-resources", "pykubectl.commands.api_resources", "Print the supported API resources on the server", OTHER),
     CommandSpec("api-versions", "pykubectl.commands.api_versions",
                 'Print the supported API versions on the server, in the form of "group/version"', OTHER),

@@ -1,0 +1,111 @@
+"""What every writing verb shares: --dry-run and --validate values, the write query, sources in errors.
+
+API:
+
+* `parse_dry_run(value) -> "none" | "client" | "server"` (kubectl's GetDryRunStrategy; booleans are the
+  deprecated spellings of client/none).
+* `dry_run_suffix(strategy)`: " (dry run)", " (server dry run)" or "" (PrintFlagsWithDryRunStrategy).
+* `validation_directive(value) -> "Strict" | "Warn" | "Ignore"` (GetValidationDirective).
+* `write_params(field_manager, dry_run, validation=None)`: the query kubectl's resource.Helper sends.
+* `with_source(verb, source, error)`: cmdutil.AddSourceToErr, `error when creating "f.yaml": ...`.
+* `last_applied(obj)`: the kubectl.kubernetes.io/last-applied-configuration value kubectl writes
+  (`--save-config`), and `with_last_applied(obj)` the object carrying it.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from pykubectl.errors import ApiError, KubectlError
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_FALSE = ("0", "f", "F", "FALSE", "false", "False")
+
+
+def parse_dry_run(value: str | None) -> str:
+    value = value if value is not None else "none"
+    if value in _TRUE:
+        return "client"
+    if value in _FALSE:
+        return "none"
+    if value in ("client", "server", "none"):
+        return value
+    if value == "unchanged":  # the bare flag (NoOptDefVal)
+        return "client"
+    raise KubectlError(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+
+
+def dry_run_suffix(strategy: str) -> str:
+    return {"client": " (dry run)", "server": " (server dry run)"}.get(strategy, "")
+
+
+def validation_directive(value: str | None) -> str:
+    value = "strict" if value is None else value
+    if value in _TRUE:
+        return "Strict"
+    if value in _FALSE:
+        return "Ignore"
+    mapping = {"strict": "Strict", "warn": "Warn", "ignore": "Ignore"}
+    if value in mapping:
+        return mapping[value]
+    raise KubectlError(f'invalid - validate option "{value}"; must be one of: strict (or true), warn, '
+                       "ignore (or false)")
+
+
+def write_params(field_manager: str = "", dry_run: str = "none", validation: str | None = None) -> dict:
+    params: dict[str, str] = {}
+    if dry_run == "server":
+        params["dryRun"] = "All"
+    if field_manager:
+        params["fieldManager"] = field_manager
+    if validation:
+        params["fieldValidation"] = validation
+    return params
+
+
+def with_source(verb: str, source: str, error: Exception) -> Exception:
+    """cmdutil.AddSourceToErr: the file an object came from, in front of the error's message."""
+    if not source:
+        return error
+    if isinstance(error, ApiError):
+        from pykubectl.client.status import go_quote
+
+        status = {**error.status, "message": f"error when {verb} {go_quote(source)}: {error.message}"}
+        status.setdefault("reason", error.reason)
+        status.setdefault("code", error.code)
+        return type(error)(status, http_code=error.code)
+    from pykubectl.client.status import go_quote
+
+    return KubectlError(f"error when {verb} {go_quote(source)}: {error}")
+
+
+def last_applied(obj: dict) -> str:
+    """GetModifiedConfiguration: compact JSON (sorted keys, Go's HTML escaping) of the object without the
+    annotation, whose annotations map is kept even when empty, plus json.Encoder's newline."""
+    clean = copy.deepcopy(obj)
+    metadata = clean.setdefault("metadata", {})
+    annotations = dict(metadata.get("annotations") or {})
+    annotations.pop(LAST_APPLIED, None)
+    metadata["annotations"] = annotations
+    return go_compact_json(clean) + "\n"
+
+
+def go_compact_json(obj) -> str:
+    """encoding/json's compact output for an unstructured object: sorted keys, <, > and & escaped."""
+    import json
+
+    text = json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                          ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def with_last_applied(obj: dict) -> dict:
+    value = last_applied(obj)
+    out = copy.deepcopy(obj)
+    metadata = out.setdefault("metadata", {})
+    metadata["annotations"] = {**(metadata.get("annotations") or {}), LAST_APPLIED: value}
+    return out
