@@ -180,15 +180,16 @@ def run(options: GetOptions, session) -> None:
                                       "for a complete list of supported resources.\n\n")
             raise UsageError('Required resource not specified.\nUse "kubectl explain <resource>" for a detailed '
                              "description of that resource (e.g. kubectl explain pods).", "kubectl get")
+    if options.sort_by and (options.watch or options.watch_only):
+        which = "--watch" if options.watch else "--watch-only"
+        tail = " for watch events received" if options.watch else ""
+        session.streams.err.write(f"warning: {which} requested, --sort-by will be ignored{tail}\n")
     options.validate()
     if options.raw:
         _raw(options, session)
         return
     if options.kustomize:
         raise KubectlError("the -k/--kustomize flag is not supported by pykubectl")
-    if options.watch or options.watch_only:
-        raise KubectlError("--watch is not supported by pykubectl yet")
-
     from pykubectl.resources.fetching import Fetcher
     from pykubectl.resources.selection import SelectionRequest, select
 
@@ -199,6 +200,9 @@ def run(options: GetOptions, session) -> None:
     explicit = bool(session.overrides.namespace) and not options.all_namespaces
     selection = select(request, session.mapper, session.namespace, explicit, stdin=session.streams.stdin)
     headers = {"Accept": TABLE_ACCEPT} if options.human and options.server_side_table else None
+    if options.watch or options.watch_only:
+        _watch(options, session, selection, headers)
+        return
     params = {"includeObject": "Object"} if options.sort_by and headers else None
     fetcher = Fetcher(session.client, headers=headers, chunk_size=0 if options.sort_by else options.chunk_size,
                       params=params, ignore_not_found=options.ignore_not_found)
@@ -371,3 +375,105 @@ def _raw(options: GetOptions, session) -> None:
     out = session.streams.out
     out.write(response.content.decode("utf-8", "replace"))
     out.flush()
+
+
+def _watch(options: GetOptions, session, selection, headers) -> None:
+    """kubectl's get --watch: the current state (unless --watch-only), then one watch request's events.
+
+    Lists resume from the list's resourceVersion; a single object is watched from "0" with a name field
+    selector and its synthetic first ADDED event is not printed. The command ends, with exit code 0, when
+    the server closes the stream (kubectl does not reconnect)."""
+    from pykubectl.client.watch import watch
+    from pykubectl.errors import ApiError, TransportError
+    from pykubectl.printing.table import TableOptions, TablePrinter
+    from pykubectl.printing.tabwriter import TabWriter
+    from pykubectl.resources.fetching import Fetcher
+
+    targets = selection.targets()
+    if len({(t.type.group, t.type.plural) for t in targets}) > 1:
+        raise KubectlError("you may only specify a single resource type")
+    fetcher = Fetcher(session.client, headers=headers, chunk_size=options.chunk_size)
+    answers = [item.obj for item in fetcher.visit(selection)]
+    error = fetcher.error()
+    if error is not None:
+        raise error
+    if not targets or not answers:
+        return
+    target = targets[0]
+    out = session.streams.out
+    is_list = not target.name
+    current = answers[0]
+    if is_list and len(answers) > 1 and current.get("kind") == "Table":  # pages of one table
+        current = {**answers[-1], "columnDefinitions": current.get("columnDefinitions"),
+                   "rows": [row for page in answers for row in page.get("rows") or []]}
+    elif is_list and len(answers) > 1:
+        current = {**answers[-1], "items": [i for page in answers for i in page.get("items") or []]}
+
+    if options.human:
+        printer = TablePrinter(TableOptions(
+            wide=options.output == "wide", no_headers=options.no_headers, with_namespace=options.all_namespaces,
+            with_kind=options.show_kind, kind=_group_kind(target.type), show_labels=options.show_labels,
+            label_columns=options.label_columns))
+        writer = TabWriter()
+
+        def render(obj: dict, event_type: str) -> str:
+            writer.write(printer.print(obj, event_type if options.output_watch_events else ""))
+            return writer.flush()
+    else:
+        render = _generic_watch_renderer(options)
+
+    if not options.watch_only:
+        if options.human or current.get("kind") == "Table":
+            out.write(render(current, "ADDED"))
+        else:
+            for obj in (_typed_items(current) if isinstance(current.get("items"), list) else [current]):
+                out.write(render(obj, "ADDED"))
+        out.flush()
+    output_objects = is_list
+    params = {}
+    if target.name:
+        params["fieldSelector"] = f"metadata.name={target.name}"
+        resource_version = "0"
+    else:
+        if target.label_selector:
+            params["labelSelector"] = target.label_selector
+        if target.field_selector:
+            params["fieldSelector"] = target.field_selector
+        resource_version = str((current.get("metadata") or {}).get("resourceVersion") or "")
+    collection = target.type.collection_path(target.namespace or None)
+    events = watch(session.client, collection, params, resource_version, headers=headers, bookmarks=False,
+                   reconnect=False)
+    try:
+        for event in events:
+            if output_objects:
+                out.write(render(event.object, event.type))
+                out.flush()
+            output_objects = True
+    except ApiError as exc:  # an ERROR event: kubectl prints the Status as a row and stops
+        if options.human:
+            out.write(render(exc.status, "ERROR"))
+            out.flush()
+    except TransportError:
+        pass  # a client-side timeout (--request-timeout) or a dropped stream ends kubectl's watch quietly
+
+
+def _generic_watch_renderer(options: GetOptions):
+    from pykubectl.printing.registry import GET_FORMATS, printer_for
+    from pykubectl.printing.structured import go_json_string, to_compact_json
+
+    printer = printer_for(options.output, allowed=GET_FORMATS, template_argument=options.template,
+                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True,
+                          no_headers=options.no_headers)
+    structured = options.output.lower() in ("json", "yaml")
+
+    def render(obj: dict, event_type: str) -> str:
+        if options.output_watch_events:
+            if options.output.lower() == "json":
+                # A metav1.WatchEvent: struct order outside, the unstructured object's sorted keys inside.
+                return f'{{"type":{go_json_string(event_type)},"object":{to_compact_json(obj, sort_keys=True)}}}\n'
+            return printer({"type": event_type, "object": obj})
+        if structured and not options.show_managed_fields:
+            obj = _omit_managed_fields(obj)
+        return printer(obj)
+
+    return render

@@ -116,6 +116,11 @@ def age_of(obj: Mapping, now: _dt.datetime | None = None) -> str:
     return human_duration((now - created).total_seconds())
 
 
+def format_event_type(event_type: str) -> str:
+    """formatEventType: padded to the width of MODIFIED, so the EVENT column does not jump."""
+    return event_type.ljust(len("MODIFIED"))
+
+
 def is_table(obj: Mapping) -> bool:
     return obj.get("kind") == "Table" and str(obj.get("apiVersion", "")).startswith("meta.k8s.io/")
 
@@ -152,7 +157,7 @@ class TablePrinter:
         columns, rows = self._decorate(columns, rows)
         if event_type:
             columns = [{"name": "Event", "type": "string"}, *columns]
-            rows = [{**row, "cells": [event_type, *row["cells"]]} for row in rows]
+            rows = [{**row, "cells": [format_event_type(event_type), *row["cells"]]} for row in rows]
         lines: list[str] = []
         if not no_headers:
             if not rows:
@@ -247,7 +252,7 @@ class TablePrinter:
             cells = [name, age_of(obj, self.now)]
         line = ""
         if event_type:
-            line += event_type + "\t"
+            line += format_event_type(event_type) + "\t"
         if options.with_namespace:
             line += str(metadata.get("namespace", "")) + "\t"
         line += "\t".join(cells)

@@ -279,3 +279,17 @@ def test_get_errors(runners, state, args):
 
 def test_get_help(runners, state):
     same(runners, state, "get", "--help")
+
+
+WATCHES = [
+    ("cm", "-w"), ("cm", "c1", "-w"), ("cm", "c1", "-w", "--output-watch-events"), ("cm", "--watch-only"),
+    ("cm", "-w", "--output-watch-events", "-L", "app"), ("cm", "-w", "-o", "name"), ("cm", "-A", "-w"),
+    ("cm", "-w", "--sort-by=.metadata.name"), ("cm", "c1", "-w", "-o", "json", "--output-watch-events"),
+    ("cm,secrets", "-w"), ("cm", "nope", "-w"),
+]
+
+
+@pytest.mark.parametrize("args", WATCHES, ids=" ".join)
+def test_get_watch_until_the_server_closes(runners, state, args):
+    # --request-timeout makes the server end the watch after a second; kubectl then exits 0.
+    same(runners, state, "get", *args, "--request-timeout=1s")
