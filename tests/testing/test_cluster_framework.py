@@ -281,3 +281,23 @@ def test_threads_do_not_pile_up(cluster):
     assert wait_for(cluster, lambda: all(phase(cluster, f"n{i}") == "Succeeded" for i in range(3)))
     time.sleep(0.2)
     assert threading.active_count() <= before + 2
+
+
+def test_exec_process_runs_in_the_sandbox_with_the_container_env(cluster):
+    import os
+
+    make_pod(cluster, "shell", {"name": "c", "image": "busybox", "command": ["sleep", "3600"],
+                                "env": [{"name": "GREETING", "value": "hi"}]})
+    assert wait_for(cluster, lambda: phase(cluster, "shell") == "Running")
+    process, master = cluster.runtime.exec_process("default", "shell", "c", ["sh", "-c", "echo $GREETING; pwd"])
+    out, _ = process.communicate(timeout=5)
+    sandbox = cluster.runtime.container("default", "shell", "c").sandbox
+    assert master is None and out.decode() == f"hi\n{sandbox}\n"
+    process, master = cluster.runtime.exec_process("default", "shell", "c", ["sh", "-c", "test -t 1 && echo tty"],
+                                                   tty=True)
+    assert process.wait(timeout=5) == 0
+    assert os.read(master, 100).strip() == b"tty"
+    os.close(master)
+    with pytest.raises(FileNotFoundError):
+        cluster.runtime.exec_process("default", "shell", "c", ["/no/such/tool"])
+    cluster.delete("", "pods", "default", "shell", grace_period=0)

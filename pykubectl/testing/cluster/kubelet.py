@@ -417,9 +417,14 @@ class Kubelet:
             record = cs.record
             if record is not None and record.running:
                 self._event(cluster, state, cs, "Normal", "Killing", f"Stopping container {cs.spec['name']}")
-                cluster.runtime.stop(record, grace)
-                if not record.running and record.server is not None:
-                    self._exited(cluster, state, cs, record)
+                if record.server is not None:  # nginx/redis stand-ins quit on SIGTERM after a moment
+                    def quit_server(cs: CState = cs, record: Container = record) -> None:
+                        cluster.runtime.stop(record, grace)
+                        self._exited(cluster, state, cs, record)
+
+                    cluster.after(min(grace, 0.8), quit_server)
+                else:
+                    cluster.runtime.stop(record, grace)
             else:
                 cs.done = True
         self._maybe_remove(cluster, state)

@@ -7,8 +7,8 @@ redis are emulated in-process and listen on 127.0.0.1 only.
 
 Other parts use: `runtime.container(namespace, pod, name)` (the current attempt) and `.previous(...)`,
 `Container.log` (a `ContainerLog`: entries with timestamps, `wait_for_more`), `Container.sandbox` (the
-directory exec runs in), `Container.env`, and `runtime.port_address(namespace, pod, port)` → ("127.0.0.1", N)
-for port-forward.
+directory exec runs in), `Container.env`, `runtime.exec_process(...)` (a local process in the sandbox, with a
+pty for tty requests) and `runtime.port_address(namespace, pod, port)` → ("127.0.0.1", N) for port-forward.
 """
 
 from __future__ import annotations
@@ -137,6 +137,36 @@ class Runtime:
     def running_containers(self) -> list[Container]:
         with self._lock:
             return [a[-1] for a in self._containers.values() if a and a[-1].running]
+
+    def exec_process(self, namespace: str, pod: str, container: str, argv: list[str], *, tty: bool = False,
+                     stdin: bool = False) -> tuple[subprocess.Popen, int | None]:
+        """Start `argv` as a local process in a running container's sandbox, with its environment.
+
+        Returns (process, pty master fd or None). With `tty` the process gets a pseudo-terminal as its stdin,
+        stdout and stderr (read and write the master fd; stderr is merged as on a real terminal); otherwise its
+        stdout/stderr are pipes and stdin a pipe when `stdin`. Raises FileNotFoundError for an unknown command
+        (the kubelet's `exec: "x": executable file not found in $PATH`) and LookupError when the container is
+        not running."""
+        record = self.container(namespace, pod, container)
+        if record is None or not record.running:
+            raise LookupError(f"container {container} is not running")
+        env = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), "HOME": record.sandbox,
+               **record.env}
+        if tty:
+            import pty
+
+            master, slave = pty.openpty()
+            env.setdefault("TERM", "xterm")
+            try:
+                process = subprocess.Popen(argv, cwd=record.sandbox, env=env, stdin=slave, stdout=slave,
+                                           stderr=slave, start_new_session=True)
+            finally:
+                os.close(slave)
+            return process, master
+        process = subprocess.Popen(argv, cwd=record.sandbox, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE,
+                                   stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, start_new_session=True)
+        return process, None
 
     # ------------------------------------------------------------------ life cycle
     def start(self, pod: dict, spec: dict, attempt: int, on_exit: Callable[[Container], None],
