@@ -362,6 +362,33 @@ def default_pod(obj: dict) -> None:
                                 "tolerationSeconds": 300})
 
 
+TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+_RANDOM_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # apimachinery's util/rand alphabet
+
+
+def mount_service_account_token(spec: dict) -> None:
+    """The ServiceAccount admission plugin on pod create: a projected kube-api-access-xxxxx volume (token, CA,
+    namespace) mounted read-only into every container that does not mount something there already."""
+    import secrets
+
+    if spec.get("automountServiceAccountToken") is False:
+        return
+    containers = [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]
+    needing = [c for c in containers
+               if not any(m.get("mountPath") == TOKEN_MOUNT_PATH for m in c.get("volumeMounts") or [])]
+    if not needing:
+        return
+    name = "kube-api-access-" + "".join(secrets.choice(_RANDOM_ALPHABET) for _ in range(5))
+    spec.setdefault("volumes", []).append({"name": name, "projected": {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                                    "path": "namespace"}]}}]}})
+    for container in needing:
+        container.setdefault("volumeMounts", []).append({"mountPath": TOKEN_MOUNT_PATH, "name": name,
+                                                         "readOnly": True})
+
+
 def default_namespace(obj: dict) -> None:
     meta = obj.setdefault("metadata", {})
     name = meta.get("name", "")
@@ -522,6 +549,7 @@ def admit(store, info, obj: dict, old: dict | None, *, dry_run: bool = False) ->
     if key == ("", "pods"):
         default_pod(obj)
         if old is None:
+            mount_service_account_token(obj["spec"])
             obj["status"] = {"phase": "Pending", "qosClass": _qos_class(obj.get("spec") or {})}
     elif key == ("", "namespaces"):
         default_namespace(obj)
@@ -557,9 +585,39 @@ def admit(store, info, obj: dict, old: dict | None, *, dry_run: bool = False) ->
         _default_batch(info, obj, old)
     elif key == ("apiextensions.k8s.io", "customresourcedefinitions"):
         _default_crd(obj)
+    elif key in _SIMPLE_DEFAULTS:
+        _SIMPLE_DEFAULTS[key](obj)
     causes = validate(info, obj, old)
     if causes:
         raise StatusError(status.invalid(info.kind, info.group, meta.get("name", ""), causes))
+
+
+def _default_csi_driver(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    for field, value in (("attachRequired", True), ("podInfoOnMount", False), ("storageCapacity", False),
+                         ("fsGroupPolicy", "ReadWriteOnceWithFSType"), ("requiresRepublish", False),
+                         ("seLinuxMount", False)):
+        if spec.get(field) is None:
+            spec[field] = value
+    if not spec.get("volumeLifecycleModes"):
+        spec["volumeLifecycleModes"] = ["Persistent"]
+
+
+def _default_storage_class(obj: dict) -> None:
+    obj.setdefault("reclaimPolicy", "Delete")
+    obj.setdefault("volumeBindingMode", "Immediate")
+
+
+def _default_priority_class(obj: dict) -> None:
+    obj.setdefault("preemptionPolicy", "PreemptLowerPriority")
+
+
+# SetDefaults_* of types whose defaults kubectl shows (get -o yaml, and the table cells built from them).
+_SIMPLE_DEFAULTS = {
+    ("storage.k8s.io", "csidrivers"): _default_csi_driver,
+    ("storage.k8s.io", "storageclasses"): _default_storage_class,
+    ("scheduling.k8s.io", "priorityclasses"): _default_priority_class,
+}
 
 
 def _default_crd(obj: dict) -> None:

@@ -376,6 +376,8 @@ def record_update(old: dict | None, new: dict, manager: str, api_version: str, o
     entries = copy.deepcopy(meta.get("managedFields") or (old or {}).get("metadata", {}).get("managedFields") or [])
     before = flatten(old, subresource) if old else {}
     after = flatten(new, subresource)
+    if old is None:
+        after = _without_admission_mutations(new, after)
     changed = {p for p, v in after.items() if before.get(p, _MISSING) != v}
     removed = {p for p in before if p not in after}
     if not changed and not removed:
@@ -406,6 +408,34 @@ def record_update(old: dict | None, new: dict, manager: str, api_version: str, o
 
 
 _MISSING = object()
+_TOKEN_MOUNT = 'k:{"mountPath":"/var/run/secrets/kubernetes.io/serviceaccount"}'
+
+
+def _without_admission_mutations(obj: dict, paths: dict[Path, Any]) -> dict[Path, Any]:
+    """On create the apiserver records the creator's fields before mutating admission runs, so the
+    ServiceAccount plugin's kube-api-access volume and its mounts belong to no manager."""
+    if obj.get("kind") != "Pod" or obj.get("apiVersion") != "v1":
+        return paths
+    spec = obj.get("spec") or {}
+    injected = {v.get("name") for v in spec.get("volumes") or [] if str(v.get("name", "")).startswith(
+        "kube-api-access-") and any("serviceAccountToken" in src for src in (v.get("projected") or {}).get(
+            "sources") or [])}
+    if not injected:
+        return paths
+    volume_keys = {f'k:{json.dumps({"name": name}, separators=(",", ":"))}' for name in injected}
+    mounted_by = {}  # container key -> the token mount is the injected one
+    for field in ("containers", "initContainers"):
+        for container in spec.get(field) or []:
+            for mount in container.get("volumeMounts") or []:
+                if mount.get("name") in injected:
+                    mounted_by[(f"f:{field}", f'k:{json.dumps({"name": container.get("name")}, separators=(",", ":"))}')] = True
+
+    def injected_path(path: Path) -> bool:
+        if len(path) >= 3 and path[:2] == ("f:spec", "f:volumes") and path[2] in volume_keys:
+            return True
+        return (len(path) >= 5 and path[0] == "f:spec" and (path[1], path[2]) in mounted_by
+                and path[3] == "f:volumeMounts" and path[4] == _TOKEN_MOUNT)
+    return {p: v for p, v in paths.items() if not injected_path(p)}
 
 
 # ------------------------------------------------------------------ server-side apply

@@ -666,6 +666,145 @@ PRINTERS: dict[tuple[str, str], tuple[list[dict], Callable[[dict], Any]]] = {
 }
 
 
+def _resource_quota(obj: dict) -> list:
+    st = obj.get("status") or {}
+    hard, used = st.get("hard") or {}, st.get("used") or {}
+    requests, limits = [], []
+    for resource in sorted(hard, key=_quota_sort_key):
+        target = limits if resource.split(".")[0] == "limits" and "." in resource else requests
+        target.append(f"{resource}: {used.get(resource, '0')}/{hard[resource]}")
+    return [_name(obj), _age(obj), ", ".join(requests), ", ".join(limits)]
+
+
+def _quota_sort_key(name: str) -> str:
+    return name
+
+
+def _csr_condition(obj: dict) -> str:
+    kinds = {c.get("type") for c in _get(obj, "status", "conditions", default=[])}
+    text = "Denied" if "Denied" in kinds else "Approved" if "Approved" in kinds else "Pending"
+    if "Failed" in kinds:
+        text += ",Failed"
+    if _get(obj, "status", "certificate"):
+        text += ",Issued"
+    return text
+
+
+def _csr(obj: dict) -> list:
+    spec = obj.get("spec") or {}
+    seconds = spec.get("expirationSeconds")
+    return [_name(obj), _age(obj), spec.get("signerName") or "<none>", spec.get("username", ""),
+            "<none>" if seconds is None else human_duration(seconds), _csr_condition(obj)]
+
+
+def _ingress_class(obj: dict) -> list:
+    spec = obj.get("spec") or {}
+    params = spec.get("parameters")
+    text = "<none>"
+    if params:
+        text = params.get("kind", "") + (f".{params['apiGroup']}" if params.get("apiGroup") else "")
+        text += f"/{params.get('name', '')}"
+    return [_name(obj), spec.get("controller", ""), text, _age(obj)]
+
+
+def _csi_driver(obj: dict) -> list:
+    spec = obj.get("spec") or {}
+
+    def flag(key: str, default: bool) -> bool:
+        value = spec.get(key)
+        return default if value is None else bool(value)
+    tokens = spec.get("tokenRequests")
+    return [_name(obj), flag("attachRequired", True), flag("podInfoOnMount", False), flag("storageCapacity", False),
+            "<unset>" if tokens is None else ",".join(t.get("audience", "") for t in tokens),
+            flag("requiresRepublish", False), ",".join(spec.get("volumeLifecycleModes") or []) or "<none>", _age(obj)]
+
+
+def _flow_schema(obj: dict) -> list:
+    spec = obj.get("spec") or {}
+    method = (spec.get("distinguisherMethod") or {}).get("type") or "<none>" \
+        if spec.get("distinguisherMethod") is not None else "<none>"
+    dangling = next((c.get("status", "") for c in _get(obj, "status", "conditions", default=[])
+                     if c.get("type") == "Dangling"), "?")
+    return [_name(obj), _get(spec, "priorityLevelConfiguration", "name", default=""),
+            spec.get("matchingPrecedence", 0), method, _age(obj), dangling]
+
+
+def _priority_level(obj: dict) -> list:
+    spec = obj.get("spec") or {}
+    limited = spec.get("limited")
+    shares = queues = hand = length = "<none>"
+    if limited is not None:
+        shares = limited.get("nominalConcurrencyShares", 0)
+        queuing = (limited.get("limitResponse") or {}).get("queuing")
+        if queuing is not None:
+            queues, hand, length = (queuing.get("queues", 0), queuing.get("handSize", 0),
+                                    queuing.get("queueLengthLimit", 0))
+    return [_name(obj), spec.get("type", ""), shares, queues, hand, length, _age(obj)]
+
+
+def _admission_policy(obj: dict) -> list:
+    spec = obj.get("spec") or {}
+    kind = spec.get("paramKind")
+    return [_name(obj), len(spec.get("validations") or []),
+            "<unset>" if not kind else f"{kind.get('apiVersion', '')}/{kind.get('kind', '')}", _age(obj)]
+
+
+def _admission_binding(obj: dict) -> list:
+    spec = obj.get("spec") or {}
+    ref = spec.get("paramRef")
+    text = "<unset>"
+    if ref:
+        if ref.get("name"):
+            text = f"{ref['namespace']}/{ref['name']}" if ref.get("namespace") else f"*/{ref['name']}"
+        elif ref.get("selector") is not None:
+            text = _selector_string(ref["selector"])
+    return [_name(obj), spec.get("policyName", ""), text, _age(obj)]
+
+
+def _volume_attachment(obj: dict) -> list:
+    spec = obj.get("spec") or {}
+    return [_name(obj), spec.get("attacher", ""), _get(spec, "source", "persistentVolumeName", default=""),
+            spec.get("nodeName", ""), bool(_get(obj, "status", "attached", default=False)), _age(obj)]
+
+
+def _webhooks(obj: dict) -> list:
+    return [_name(obj), len(obj.get("webhooks") or []), _age(obj)]
+
+
+_WEBHOOK_COLUMNS = [NAME, _col("Webhooks", "integer"), AGE]
+PRINTERS.update({
+    ("", "resourcequotas"): ([NAME, AGE, _col("Request"), _col("Limit")], _resource_quota),
+    ("certificates.k8s.io", "certificatesigningrequests"): ([NAME, AGE, _col("SignerName"), _col("Requestor"),
+                                                             _col("RequestedDuration"), _col("Condition")], _csr),
+    ("networking.k8s.io", "ingressclasses"): ([NAME, _col("Controller"), _col("Parameters"), AGE], _ingress_class),
+    ("node.k8s.io", "runtimeclasses"): ([NAME, _col("Handler"), AGE],
+                                        _simple(_name, lambda o: o.get("handler", ""), _age)),
+    ("storage.k8s.io", "volumeattachments"): ([NAME, _col("Attacher", fmt="name"), _col("PV"), _col("Node"),
+                                               _col("Attached", "boolean"), AGE], _volume_attachment),
+    ("storage.k8s.io", "csinodes"): ([NAME, _col("Drivers", "integer"), AGE],
+                                     _simple(_name, lambda o: len(_get(o, "spec", "drivers", default=[])), _age)),
+    ("storage.k8s.io", "csidrivers"): ([NAME, _col("AttachRequired", "boolean"), _col("PodInfoOnMount", "boolean"),
+                                        _col("StorageCapacity", "boolean"), _col("TokenRequests"),
+                                        _col("RequiresRepublish", "boolean"), _col("Modes"), AGE], _csi_driver),
+    ("storage.k8s.io", "csistoragecapacities"): ([NAME, _col("StorageClassName"), _col("Capacity")],
+                                                 _simple(_name, lambda o: o.get("storageClassName", ""),
+                                                         lambda o: str(o["capacity"]) if o.get("capacity") is not None
+                                                         else "<unset>")),
+    ("admissionregistration.k8s.io", "mutatingwebhookconfigurations"): (_WEBHOOK_COLUMNS, _webhooks),
+    ("admissionregistration.k8s.io", "validatingwebhookconfigurations"): (_WEBHOOK_COLUMNS, _webhooks),
+    ("admissionregistration.k8s.io", "validatingadmissionpolicies"): (
+        [NAME, _col("Validations", "integer"), _col("ParamKind"), AGE], _admission_policy),
+    ("admissionregistration.k8s.io", "validatingadmissionpolicybindings"): (
+        [NAME, _col("PolicyName"), _col("ParamRef"), AGE], _admission_binding),
+    ("flowcontrol.apiserver.k8s.io", "flowschemas"): ([NAME, _col("PriorityLevel"), _col("MatchingPrecedence"),
+                                                       _col("DistinguisherMethod"), AGE, _col("MissingPL")],
+                                                      _flow_schema),
+    ("flowcontrol.apiserver.k8s.io", "prioritylevelconfigurations"): (
+        [NAME, _col("Type"), _col("NominalConcurrencyShares"), _col("Queues"), _col("HandSize"),
+         _col("QueueLengthLimit"), AGE], _priority_level),
+})
+
+
 def _controller_ref(obj: dict) -> str:
     for ref in _get(obj, "metadata", "ownerReferences", default=[]):
         if ref.get("controller"):
