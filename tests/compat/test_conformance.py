@@ -510,3 +510,168 @@ def test_forbidden_through_impersonation(kube):
     assert kube.n("create", "-f", f, f"--as={sa}") == (
         "", f'Error from server (Forbidden): error when creating "{f}": configmaps is forbidden: User "{sa}" cannot '
             f'create resource "configmaps" in API group "" in the namespace "{kube.ns}"\n', 1)
+
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: crontabs.NS.example.com
+spec:
+  group: NS.example.com
+  scope: Namespaced
+  names: {plural: crontabs, singular: crontab, kind: CronTab, shortNames: [NS-ct]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              cronSpec: {type: string}
+              image: {type: string}
+              replicas: {type: integer}
+          status:
+            type: object
+            properties:
+              replicas: {type: integer}
+    subresources:
+      status: {}
+      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+    additionalPrinterColumns:
+    - {name: Spec, type: string, jsonPath: .spec.cronSpec}
+    - {name: Replicas, type: integer, jsonPath: .spec.replicas}
+    - {name: Image, type: string, jsonPath: .spec.image, priority: 1}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+"""
+
+CRONTABS = """\
+apiVersion: NS.example.com/v1
+kind: CronTab
+metadata: {name: b-cron, labels: {team: x}}
+spec: {cronSpec: "*/5 * * * *", image: img:1, replicas: 2}
+---
+apiVersion: NS.example.com/v1
+kind: CronTab
+metadata: {name: a-cron}
+spec: {cronSpec: "0 * * * *", image: img:2, replicas: 1}
+"""
+
+
+def test_crd_then_custom_objects_with_printer_columns(kube):
+    crd = f"customresourcedefinition.apiextensions.k8s.io/crontabs.{kube.ns}.example.com"
+    kube.cluster(crd)
+    assert kube("create", "-f", kube.file("crd.yaml", CRD)) == (f"{crd} created\n", "", 0)
+    assert kube("wait", "--for=condition=Established", crd, "--timeout=30s") == (f"{crd} condition met\n", "", 0)
+    group = f"{kube.ns}.example.com"
+    assert kube.n("create", "-f", kube.file("ct.yaml", CRONTABS)) == (
+        f"crontab.{group}/b-cron created\ncrontab.{group}/a-cron created\n", "", 0)
+    out = kube.ok("get", f"crontabs.{group}", "--sort-by", ".metadata.name")
+    assert ages(out) == ("NAME     SPEC          REPLICAS   AGE\n"
+                         "a-cron   0 * * * *     1          ~~\n"
+                         "b-cron   */5 * * * *   2          ~~\n")
+    out = kube.ok("get", f"{kube.ns}-ct", "-o", "wide", "-l", "team=x")
+    assert ages(out) == ("NAME     SPEC          REPLICAS   IMAGE   AGE\n"
+                         "b-cron   */5 * * * *   2          img:1   ~~\n")
+    out = kube.ok("get", f"{kube.ns}-ct", "a-cron", "-o", "yaml")
+    assert out.startswith(f"apiVersion: {group}/v1\nkind: CronTab\nmetadata:\n")
+    assert kube.n("scale", f"crontab.{group}/a-cron", "--replicas=4") == (f"crontab.{group}/a-cron scaled\n", "", 0)
+    assert kube.ok("get", f"{kube.ns}-ct", "a-cron", "-o", "jsonpath={.spec.replicas}") == "4"
+    assert kube.n("patch", f"{kube.ns}-ct", "a-cron", "--type=merge", "-p", '{"spec":{"image":"img:3"}}') == (
+        f"crontab.{group}/a-cron patched\n", "", 0)
+    # Custom resources have no strategic merge patch.
+    out, err, code = kube.n("patch", f"{kube.ns}-ct", "a-cron", "-p", '{"spec":{"image":"img:4"}}')
+    assert (out, code) == ("", 1)
+    assert err == ("error: application/strategic-merge-patch+json is not supported by "
+                   f"{group}/v1, Kind=CronTab: the body of the request was in an unknown format - accepted media "
+                   "types include: application/json-patch+json, application/merge-patch+json, "
+                   "application/apply-patch+yaml\n")
+    out, err, code = kube("explain", f"crontabs.{group}.spec")
+    assert code == 0, err
+    assert "  cronSpec\t<string>" in out.splitlines()
+    assert kube.n("delete", f"{kube.ns}-ct", "--all") == (
+        f'crontab.{group} "a-cron" deleted\ncrontab.{group} "b-cron" deleted\n', "", 0)  # listed in name order
+    assert kube("delete", crd) == (
+        f'customresourcedefinition.apiextensions.k8s.io "crontabs.{group}" deleted\n', "", 0)
+
+
+def test_get_watch_bounded_by_request_timeout(kube):
+    import subprocess
+    import time
+
+    from tests.conftest import _isolated_env
+
+    kube.ok("create", "-f", kube.file("m.yaml", MULTI))
+    binary = require_real_kubectl()
+    env = _isolated_env(kube.runners.home, {**kube.runners.env, "KUBECONFIG": str(kube.kubeconfig)})
+    started = time.monotonic()
+    proc = subprocess.Popen([binary, "-n", kube.ns, "get", "cm", "-l", "tier", "-w", "--request-timeout=4s"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(1.5)
+    kube.ok("label", "cm", "cm1", "extra=1")
+    kube.ok("delete", "cm", "cm2")
+    out, err = proc.communicate(timeout=60)
+    assert 3.5 < time.monotonic() - started < 30
+    assert (err, proc.returncode) == ("", 0)
+    assert ages(out) == ("NAME   DATA   AGE\n"
+                         "cm1    2      ~~\n"
+                         "cm2    1      ~~\n"
+                         "cm1    2      ~~\n"
+                         "cm2    1      ~~\n")
+    # -o name and --watch-only: only the changes, each as kind/name
+    proc = subprocess.Popen([binary, "-n", kube.ns, "get", "cm", "-l", "tier", "--watch-only", "-o", "name",
+                             "--request-timeout=3s"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+    time.sleep(1.5)
+    kube.ok("annotate", "cm", "cm1", "seen=yes")
+    out, err = proc.communicate(timeout=60)
+    assert (out, err, proc.returncode) == ("configmap/cm1\n", "", 0)
+
+
+@pytest.mark.parametrize("version", ["1.29", "1.33"])
+def test_other_kubectl_versions_create_get_apply_patch_delete(kube, version):
+    """kubectl 1.29 (aggregated discovery v2beta1) and 1.33 (v2) on the same server: a handful of verbs."""
+    import os
+    import shutil
+    import subprocess
+
+    from tests.conftest import _isolated_env, find_real_kubectl
+
+    binary = find_real_kubectl(version)
+    if binary is None:
+        if os.environ.get("CI") == "true" and shutil.which("kubectl"):
+            pytest.fail(f"kubectl.{version} is absent beside the kubectl dispatcher")
+        pytest.skip(f"kubectl.{version} is absent")
+    env = _isolated_env(kube.runners.home / version, {"KUBECONFIG": str(kube.kubeconfig)})
+    (kube.runners.home / version).mkdir()
+
+    def run(*args: str) -> tuple[str, str, int]:
+        proc = subprocess.run([binary, "-n", kube.ns, *args], capture_output=True, text=True, env=env, timeout=60)
+        return proc.stdout, proc.stderr, proc.returncode
+
+    f = kube.file("d.yaml", DEPLOYMENT)
+    assert run("create", "-f", f) == ("deployment.apps/web created\n", "", 0)
+    out, err, code = run("get", "deploy", "-o", "wide")
+    assert (err, code) == ("", 0)
+    assert ages(out) == (
+        "NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS      IMAGES                    SELECTOR\n"
+        "web    0/0     0            0           ~~    nginx,sidecar   nginx:1.25,busybox:1.36   app=web\n")
+    assert run("apply", "-f", kube.file("d2.yaml", DEPLOYMENT.replace("nginx:1.25", "nginx:1.26"))) == (
+        "deployment.apps/web configured\n",
+        "Warning: resource deployments/web is missing the kubectl.kubernetes.io/last-applied-configuration "
+        "annotation which is required by kubectl apply. kubectl apply should only be used on resources created "
+        "declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be "
+        "patched automatically.\n", 0)
+    assert run("patch", "deploy", "web", "--type=merge", "-p", '{"spec":{"replicas":0}}') == (
+        "deployment.apps/web patched (no change)\n", "", 0)
+    assert run("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}") == (
+        "nginx:1.26", "", 0)
+    out, err, code = run("api-resources", "--api-group=apps", "-o", "name")
+    assert (out, err, code) == ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\n"
+                                "statefulsets.apps\n", "", 0)
+    assert run("get", "deploy", "nope") == ("", 'Error from server (NotFound): deployments.apps "nope" not found\n', 1)
+    assert run("delete", "-f", f) == ('deployment.apps "web" deleted\n', "", 0)
