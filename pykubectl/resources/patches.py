@@ -348,3 +348,82 @@ def parse_patch(text: str):
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         raise PatchError(f"yaml: {problem}") from None
+
+
+# -- label and annotate arguments -------------------------------------------------------------------------
+
+_LABEL_VALUE_HELP = ("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+                     "and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or "
+                     "'12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+
+
+def split_resources_and_pairs(args, pair_type: str) -> tuple[list[str], list[str]]:
+    """cmdutil.GetResourcesAndPairs: resource arguments first, then KEY=VALUE / KEY- changes."""
+    resources: list[str] = []
+    pairs: list[str] = []
+    found = False
+    for arg in args:
+        pair = ("=" in arg and not arg.startswith("=")) or (arg.endswith("-") and arg != "-")
+        if pair:
+            found = True
+            pairs.append(arg)
+        elif found:
+            raise KubectlError(f"all resources must be specified before {pair_type} changes: {arg}")
+        else:
+            resources.append(arg)
+    return resources, pairs
+
+
+def label_value_errors(value: str) -> list[str]:
+    import re
+
+    errors = []
+    if len(value) > 63:
+        errors.append("must be no more than 63 characters")
+    if value and not re.fullmatch(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", value):
+        errors.append(_LABEL_VALUE_HELP)
+    return errors
+
+
+def parse_label_changes(specs) -> tuple[dict[str, str], list[str]]:
+    """label's parseLabels: KEY=VALUE (value checked as a label value) and KEY-."""
+    labels: dict[str, str] = {}
+    remove: list[str] = []
+    for spec in specs:
+        if "=" in spec:
+            parts = spec.split("=")
+            if len(parts) != 2:
+                raise KubectlError(f"invalid label spec: {spec}")
+            errors = label_value_errors(parts[1])
+            if errors:
+                raise KubectlError(f'invalid label value: "{spec}": {";".join(errors)}')
+            labels[parts[0]] = parts[1]
+        elif spec.endswith("-"):
+            remove.append(spec[:-1])
+        else:
+            raise KubectlError(f"unknown label spec: {spec}")
+    if any(key in labels for key in remove):
+        raise KubectlError("can not both modify and remove a label in the same command")
+    return labels, remove
+
+
+def parse_annotation_changes(specs) -> tuple[dict[str, str], list[str]]:
+    """cmdutil.ParsePairs(..., "annotation", true) and annotate's modify-and-remove check."""
+    pairs: dict[str, str] = {}
+    remove: list[str] = []
+    invalid: list[str] = []
+    for spec in specs:
+        if "=" in spec and not spec.startswith("="):
+            key, _, value = spec.partition("=")
+            pairs[key] = value
+        elif spec.endswith("-") and spec != "-":
+            remove.append(spec[:-1])
+        else:
+            invalid.append(spec)
+    if invalid:
+        raise KubectlError(f"invalid annotation format: {', '.join(invalid)}")
+    both = [key for key in remove if key in pairs]
+    if both:
+        raise KubectlError("can not both modify and remove the following annotation(s) in the same command: "
+                           + ", ".join(both))
+    return pairs, remove
