@@ -26,6 +26,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/server_load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
