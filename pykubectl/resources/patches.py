@@ -94,10 +94,10 @@ def apply_json_patch(doc, operations):
             if isinstance(container, list):
                 index = _index(last, len(container), str(path), "replace")
                 container[index] = copy.deepcopy(operation["value"])
-            elif container is None or last not in container:
-                raise PatchError(f'replace operation does not apply: doc is missing key: {path}')
-            else:
+            elif isinstance(container, dict):  # json-patch v5 replaces a missing key as an add
                 container[last] = copy.deepcopy(operation["value"])
+            else:
+                raise PatchError(f"replace operation does not apply: doc is missing key: {path}")
         elif op == "move":
             source = _pointer(operation.get("from"))
             target, value = _remove(target, source, str(operation.get("from")))
@@ -167,7 +167,7 @@ def _remove(doc, parts: list[str], path: str):
         return doc, container.pop(index)
     if isinstance(container, dict) and last in container:
         return doc, container.pop(last)
-    raise PatchError(f"remove operation does not apply: doc is missing path: \"{path}\": missing value")
+    raise PatchError(f"error in remove for path: '{path}': Unable to remove nonexistent key: {last}: missing value")
 
 
 def _get(doc, parts: list[str], path: str, missing_ok: bool = False):
@@ -297,6 +297,7 @@ def _merge_list(original, patch: list, schema: PatchSchema) -> list:
         return [copy.deepcopy(item) for item in patch if not _is_directive(item)]
     result = copy.deepcopy(original)
     key = schema.merge_key
+    added: list = []  # strategicpatch puts the patch's new map items before the original ones
     for item in patch:
         if isinstance(item, Mapping) and key:
             if key not in item:
@@ -306,12 +307,12 @@ def _merge_list(original, patch: list, schema: PatchSchema) -> list:
             if item.get(DIRECTIVE) == "delete":
                 result = [have for have in result if not (isinstance(have, Mapping) and have.get(key) == item[key])]
             elif match is None:
-                result.append({k: copy.deepcopy(v) for k, v in item.items() if k != DIRECTIVE})
+                added.append({k: copy.deepcopy(v) for k, v in item.items() if k != DIRECTIVE})
             else:
                 result[match] = _merge_map(result[match], item, schema.items())
         elif item not in result:
             result.append(copy.deepcopy(item))
-    return result
+    return added + result
 
 
 def _is_directive(item) -> bool:
