@@ -137,9 +137,8 @@ def run(options: PatchOptions, session) -> None:
             except KubectlError as exc:
                 errors.append(exc)
                 continue
+            # kubectl 1.32's patch never marks dry runs in its output
             operation = "patched" if patched != original else "patched (no change)"
-            if dry_run == "client":  # patch marks client dry runs only
-                operation += " (dry run)"
             out.write(printer(patched, operation))
             out.flush()
     errors += visitor_errors
