@@ -217,8 +217,7 @@ def _group_kind(resource) -> str:
 
 
 def _print_human(options: GetOptions, session, selection, fetcher) -> None:
-    from pykubectl.printing.table import TableOptions, TablePrinter
-    from pykubectl.printing.tabwriter import TabWriter
+    from pykubectl.printing.table import TableOptions, TablePrinter, align
 
     out = session.streams.out
     kinds = {(t.type.group, t.type.version, t.type.kind) for t in selection.targets()}
@@ -243,7 +242,7 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
         out.write(text)
         written += len(text)
 
-    writer = TabWriter()
+    pending: list[str] = []  # the current type's lines; aligned together when the type changes, as kubectl
     printer = None
     last = None
     all_namespaced = not options.all_namespaces
@@ -253,8 +252,8 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
         all_namespaced = all_namespaced and mapping.namespaced
         if printer is None or last is None or (mapping.group, mapping.version, mapping.plural) != \
                 (last.group, last.version, last.plural):
-            emit(writer.flush())
-            writer = TabWriter()
+            emit(align("".join(pending)))
+            pending = []
             if last is not None and not options.no_headers and written > 0:
                 separator_ready = True
             # PrintFlags.Copy() shares its human-readable flags, so once one type printed a NAMESPACE
@@ -278,10 +277,10 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
                 continue  # kubectl ignores what its SortingPrinter returns: the table is just not printed
         if obj.get("kind") != "Table" and isinstance(obj.get("items"), list):
             for child in _typed_items(obj):
-                writer.write(printer.print(child))
+                pending.append(printer.print(child))
         else:
-            writer.write(printer.print(obj))
-    emit(writer.flush())
+            pending.append(printer.print(obj))
+    emit(align("".join(pending)))
     out.flush()
     error = fetcher.error()
     if written == 0 and not options.ignore_not_found and error is None:

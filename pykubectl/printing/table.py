@@ -264,3 +264,34 @@ class TablePrinter:
                 line += "\t" + format_labels(labels)
         lines.append(line)
         return prefix + "".join(item + "\n" for item in lines)
+
+
+def align(text: str, minwidth: int = 6, padding: int = 3) -> str:
+    """kubectl's tabwriter layout for tab-separated lines, fast when every line has as many cells.
+
+    A table's lines (header and rows of one type) always do, and then Go's column blocks span all lines:
+    each column is as wide as its widest cell plus padding (at least minwidth), the last cell unpadded.
+    Anything else goes through the general TabWriter."""
+    if not text:
+        return ""
+    lines = text.split("\n")
+    trailing = lines.pop() if not text.endswith("\n") else None
+    if text.endswith("\n"):
+        lines.pop()
+    rows = [line.split("\t") for line in lines]
+    count = len(rows[0]) if rows else 0
+    if trailing is not None or any(len(row) != count for row in rows) or any(
+            ch in text for ch in "\v\f\r"):
+        from pykubectl.printing.tabwriter import format_text
+
+        return format_text(text, minwidth=minwidth, padding=padding)
+    widths = [minwidth] * (count - 1)
+    for row in rows:
+        for index in range(count - 1):
+            width = len(row[index]) + padding
+            if width > widths[index]:
+                widths[index] = width
+    out = []
+    for row in rows:
+        out.append("".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + row[-1] + "\n")
+    return "".join(out)

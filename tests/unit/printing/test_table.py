@@ -90,3 +90,19 @@ def test_watch_events_get_a_padded_event_column():
     printer = TablePrinter(TableOptions())
     text = printer.print(table(row("a", "1", "")), "ADDED") + printer.print(table(row("a", "1", "")), "MODIFIED")
     assert format_text(text) == "EVENT      NAME   READY\nADDED      a      1\nMODIFIED   a      1\n"
+
+
+@pytest.mark.parametrize("text", [
+    "NAME\tREADY\tAGE\na\t1/1\t5s\nlonger-name\t10/10\t3d\n",
+    "A\tB\n\tx\ny\t\n",
+    "only\none\n",
+    "a\tb\nc\n",
+    "a\tb\nc\td\te\n",
+    "x\ty",
+    "é\tü\nwide-ü\tz\n",
+    "",
+])
+def test_align_matches_the_general_tabwriter(text):
+    from pykubectl.printing.table import align
+
+    assert align(text) == format_text(text)
