@@ -183,7 +183,9 @@ def _run_process(runtime: Any, record: Any, argv: list[str], spec: dict, on_exit
            **record.env}
     workdir = record.sandbox
     try:
-        process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # stderr shares stdout's pipe: the log keeps the exact order of what the command wrote (the alpha
+        # `stream` log option, which would need them apart, is off in 1.32).
+        process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    stdin=subprocess.PIPE if spec.get("stdin") else subprocess.DEVNULL,
                                    start_new_session=True)
     except FileNotFoundError:
@@ -198,8 +200,7 @@ def _run_process(runtime: Any, record: Any, argv: list[str], spec: dict, on_exit
             "permission denied: unknown") from None
     record.process = process
     record.stdin_pipe = process.stdin
-    readers = [threading.Thread(target=_pump, args=(runtime, record, process.stdout, "stdout"), daemon=True),
-               threading.Thread(target=_pump, args=(runtime, record, process.stderr, "stderr"), daemon=True)]
+    readers = [threading.Thread(target=_pump, args=(runtime, record, process.stdout, "stdout"), daemon=True)]
     for reader in readers:
         reader.start()
 
