@@ -233,11 +233,9 @@ class _Deleter:
                              f"{target.type.plural}/{name}"))
         errors += self.visit_errors
         if errors:
-            if len(errors) == 1:
-                raise errors[0]
-            from pykubectl.errors import AggregateError
+            from pykubectl.resources.dry_run import collected_error
 
-            raise AggregateError(errors)
+            raise collected_error(errors)
         if found == 0:
             out.write("No resources found\n")
             return

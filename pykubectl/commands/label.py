@@ -209,11 +209,9 @@ def _run_metadata_change(options: LabelOptions, session, dry_run: str) -> None:
         out.flush()
     errors += finish()
     if errors:
-        if len(errors) == 1:
-            raise errors[0]
-        from pykubectl.errors import AggregateError
+        from pykubectl.resources.dry_run import collected_error
 
-        raise AggregateError(errors)
+        raise collected_error(errors)
 
 
 def _structured_printer(options: LabelOptions):

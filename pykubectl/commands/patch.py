@@ -143,11 +143,9 @@ def run(options: PatchOptions, session) -> None:
             out.flush()
     errors += visitor_errors
     if errors:
-        if len(errors) == 1:
-            raise errors[0]
-        from pykubectl.errors import AggregateError
+        from pykubectl.resources.dry_run import collected_error
 
-        raise AggregateError(errors)
+        raise collected_error(errors)
     if count == 0:
         raise KubectlError("no objects passed to patch")
 

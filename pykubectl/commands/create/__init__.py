@@ -116,6 +116,7 @@ def command(**params) -> None:
 
 def run(options: CreateOptions, session) -> None:
     from pykubectl.resources.dry_run import (
+        LAST_APPLIED,
         parse_dry_run,
         validation_directive,
         with_last_applied,
@@ -160,7 +161,8 @@ def run(options: CreateOptions, session) -> None:
         if item.manifest is not None and item.manifest.source in stopped:
             continue
         obj = _with_namespace(item)
-        if options.save_config:
+        # CreateOrUpdateAnnotation: --save-config writes the annotation; one already present is refreshed
+        if options.save_config or LAST_APPLIED in ((obj.get("metadata") or {}).get("annotations") or {}):
             obj = with_last_applied(obj)
         if dry_run != "client":
             try:
@@ -174,15 +176,11 @@ def run(options: CreateOptions, session) -> None:
         out.flush()
     errors = failures + visitor_errors
     if errors:
-        raise errors[0] if len(errors) == 1 else _aggregate(errors)
+        from pykubectl.resources.dry_run import collected_error
+
+        raise collected_error(errors)
     if count == 0:
         raise KubectlError("no objects passed to create")
-
-
-def _aggregate(errors: list[Exception]) -> KubectlError:
-    from pykubectl.errors import AggregateError
-
-    return AggregateError(errors)
 
 
 def _flatten(items):
