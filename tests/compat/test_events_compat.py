@@ -116,6 +116,9 @@ ERROR_ARGS = [
     ("-o", "wide"),
     ("-o", "bad", "--types=Info"),
     ("-o", "jsonpath={.items[0].nope}", "--allow-missing-template-keys=false"),
+    ("--token", "wrong"),
+    ("-w", "--token", "wrong"),
+    ("--server", "https://127.0.0.1:1"),
 ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import Result, strip_klog
+
 CRD_MANIFEST = """\
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -125,6 +127,15 @@ ERROR_ARGS = [
 def test_explain_errors(runners, env, args):
     result = runners.assert_same("explain", *args, env=env)
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("args", [("--token", "wrong"), ("--server", "https://127.0.0.1:1")], ids=" ".join)
+def test_explain_connection_errors(runners, env, args):
+    """kubectl also logs discovery failures as klog lines (timestamped, so dropped); the rest is compared."""
+    def without_klog(result: Result) -> Result:
+        return Result(result.stdout, strip_klog(result.stderr), result.exit_code)
+
+    assert runners.assert_same("explain", "pods", *args, env=env, normalise=without_klog).exit_code == 1
 
 
 def test_explain_help(runners):
