@@ -106,7 +106,7 @@ class Runtime:
         self._lock = threading.RLock()
         self._containers: dict[tuple[str, str, str], list[Container]] = {}  # (ns, pod uid, name) -> attempts
         self._by_pod: dict[tuple[str, str], str] = {}  # (ns, pod name) -> pod uid (latest)
-        self._root = tempfile.mkdtemp(prefix="pykubectl-sandboxes-")
+        self._root: str | None = None  # made on the first container
         self.pulled: dict[str, set[str]] = {}  # node -> images present
 
     # ------------------------------------------------------------------ lookups
@@ -174,6 +174,8 @@ class Runtime:
         """Start one container of `pod` (its spec dict `spec`); raises images.StartError when it cannot run."""
         meta = pod["metadata"]
         namespace, uid, name = meta.get("namespace", ""), meta["uid"], spec["name"]
+        if self._root is None:
+            self._root = tempfile.mkdtemp(prefix="pykubectl-sandboxes-")
         sandbox = os.path.join(self._root, namespace, meta["name"] + "-" + uid[:8], name)
         os.makedirs(sandbox, exist_ok=True)
         record = Container(namespace, meta["name"], uid, name, spec.get("image", ""), attempt,
@@ -264,8 +266,9 @@ class Runtime:
                     record.process.wait(timeout=2)
                 except subprocess.TimeoutExpired:
                     pass
-        shutil.rmtree(self._root, ignore_errors=True)
-        os.makedirs(self._root, exist_ok=True)
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
         self.pulled.clear()
 
 
