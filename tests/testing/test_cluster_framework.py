@@ -301,3 +301,22 @@ def test_exec_process_runs_in_the_sandbox_with_the_container_env(cluster):
     with pytest.raises(FileNotFoundError):
         cluster.runtime.exec_process("default", "shell", "c", ["/no/such/tool"])
     cluster.delete("", "pods", "default", "shell", grace_period=0)
+
+
+def test_a_new_image_restarts_the_container(cluster):
+    make_pod(cluster, "swap", {"name": "c", "image": "nginx:1.26"})
+    assert wait_for(cluster, lambda: phase(cluster, "swap") == "Running")
+
+    def set_image(pod):
+        pod["spec"]["containers"][0]["image"] = "nginx:1.27"
+
+    cluster.mutate("", "pods", "default", "swap", set_image)
+
+    def restarted():
+        status = cluster.get("", "pods", "default", "swap")["status"]["containerStatuses"][0]
+        return status["restartCount"] == 1 and "running" in status["state"] and status["image"].endswith(":1.27")
+
+    assert wait_for(cluster, restarted)
+    events = [e["message"] for e in cluster.list("", "events", "default")
+              if e["involvedObject"]["name"] == "swap" and e["reason"] == "Killing"]
+    assert events == ["Container c definition changed, will be restarted"]

@@ -42,6 +42,7 @@ class CState:
     pull_failures: int = 0
     done: bool = False  # terminated for good (no restart coming)
     timer: Any = None
+    redefined: bool = False  # stopped because its image changed: restart at once
 
 
 @dataclass
@@ -107,6 +108,32 @@ class Kubelet:
             state = self._admit(cluster, current)
         if current["metadata"].get("deletionTimestamp") and not state.terminating:
             self._terminate(cluster, state, current)
+        elif not state.terminating and not state.finished:
+            self._follow_image_changes(cluster, state, current)
+
+    def _follow_image_changes(self, cluster: Any, state: PodState, pod: dict) -> None:
+        """A changed image (the one mutable part of a container) restarts that container with it."""
+        for spec in (pod.get("spec") or {}).get("containers") or []:
+            cs = state.containers.get(spec.get("name"))
+            if cs is None or cs.init or spec.get("image") == cs.spec.get("image"):
+                continue
+            cs.spec = spec
+            cs.pulled = False
+            cs.pull_failures = 0
+            if cs.timer is not None:
+                cs.timer.cancel()
+                cs.timer = None
+            record = cs.record
+            if record is None or not record.running:
+                cs.done = False
+                self._pull(cluster, state, cs)
+                continue
+            cs.redefined = True
+            self._event(cluster, state, cs, "Normal", "Killing",
+                        f"Container {spec['name']} definition changed, will be restarted")
+            cluster.runtime.stop(record, 0.0)
+            if record.server is not None:
+                self._exited(cluster, state, cs, record)
 
     # ------------------------------------------------------------------ admission and sandbox
     def _allocate_ip(self, cluster: Any, node: str) -> str:
@@ -353,7 +380,8 @@ class Kubelet:
         if self.pods.get(state.uid) is not state:
             return
         failed = bool(record.exit_code)
-        restart = state.restart_policy == "Always" or (state.restart_policy == "OnFailure" and failed)
+        restart = (state.restart_policy == "Always" or (state.restart_policy == "OnFailure" and failed)
+                   or cs.redefined)
         if cs.init and not failed:
             cs.state = {"terminated": terminated}
             cs.done = True
@@ -375,6 +403,8 @@ class Kubelet:
             self._write_status(cluster, state)
             return
         delay = 0.0 if cs.restarts == 0 else min(BACKOFF_START * 2 ** (cs.restarts - 1), BACKOFF_MAX)
+        if cs.redefined:
+            cs.redefined, delay = False, 0.0
         cs.last_state = {"terminated": terminated}
         name = cs.spec["name"]
         if delay > 0:
