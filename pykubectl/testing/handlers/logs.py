@@ -95,6 +95,8 @@ class LogHandler:
             return await self._get(request)
         except StatusError as exc:
             return web.Response(text=json.dumps(exc.body), status=exc.code, content_type="application/json")
+        except ConnectionResetError:  # the client stopped following: nothing left to answer
+            return web.Response(status=499)
 
     async def _get(self, request: web.Request) -> web.StreamResponse:
         namespace, name = request.match_info["namespace"], request.match_info["name"]
