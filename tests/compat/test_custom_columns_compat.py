@@ -69,7 +69,7 @@ def _ours_columns(spec: str, obj, no_headers: bool = False, sort_by: str | None 
             obj = {**obj, "items": sorting.sort_objects(obj["items"], sort_by)}
         return print_obj(obj), "", 0
     except PrintErrorWithOutput as exc:
-        return exc.stdout, exc.render() + "\n", exc.exit_code
+        return exc.stdout_text, exc.render() + "\n", exc.exit_code
     except KubectlError as exc:
         return "", exc.render() + "\n", exc.exit_code
 

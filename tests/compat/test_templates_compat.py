@@ -194,7 +194,7 @@ def _ours(template: str, data, allow_missing_keys: bool = True) -> tuple[str, st
         print_obj = gotemplate.printer(template, allow_missing_keys=allow_missing_keys)
         return print_obj(data), "", 0
     except gotemplate.GoTemplatePrintError as exc:
-        return exc.stdout, exc.render() + "\n", exc.exit_code
+        return exc.stdout_text, exc.render() + "\n", exc.exit_code
     except KubectlError as exc:
         return "", exc.render() + "\n", exc.exit_code
 
