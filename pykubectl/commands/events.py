@@ -73,6 +73,7 @@ class EventsOptions:
 @bundles.template
 @pflag.string_slice("--types", help="Output only events of given types.")
 @pflag.boolean("-w", "--watch", help="After listing the requested events, watch for more events.")
+@click.argument("args", nargs=-1)  # cobra's default: extra arguments are accepted and ignored
 def command(**params) -> None:
     options = EventsOptions.from_flags(params)
     session = current_session()

@@ -105,6 +105,9 @@ LIST_ARGS = [
     ("-o", "jsonpath={range .items[*]}{.reason}{\"\\n\"}{end}", "-n", "busy"),
     ("-o", "jsonpath-as-json={.items[0].involvedObject}"),
     ("-ojson", "--for", "pod/web", "--types=Warning"),
+    ("-o", "go-template={{range .items}}{{.reason}} {{end}}", "-A"),
+    ("--template", "{{len .items}}"),
+    ("ignored", "arguments"),
 ]
 
 
@@ -146,3 +149,36 @@ def test_events_watch_until_the_stream_ends(runners, env, tmp_path):
     _create(runners, env, tmp_path, EVENTS)
     for args in [(), ("-A", "--no-headers"), ("-A", "--types=Warning", "-o", "name"), ("--for", "pod/web", "-oyaml")]:
         runners.assert_same("events", "-w", "--request-timeout=1s", *args, env=env)
+
+
+LATE = {"metadata": {"name": "late.1", "namespace": "default"},
+        "involvedObject": {"kind": "Pod", "name": "a-pod-with-a-long-name", "namespace": "default",
+                           "apiVersion": "v1"},
+        "reason": "ArrivedDuringTheWatch", "message": "late", "type": "Warning",
+        "firstTimestamp": "2024-03-01T00:00:00Z", "lastTimestamp": "2024-03-01T00:00:00Z"}
+
+
+def test_events_watch_prints_events_as_they_arrive(runners, env, tmp_path):
+    """An event created while both watches run is printed last, in the remembered column widths."""
+    import threading
+    import time
+
+    _create(runners, env, tmp_path, EVENTS[:2])
+    late = tmp_path / "late.yaml"
+    late.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "Event", **LATE}))
+    args = ("events", "-w", "--request-timeout=2s")
+
+    def create_soon():
+        time.sleep(0.8)
+        runners.kubectl("create", "-f", str(late), env=env)
+
+    results = []
+    for run in (runners.kubectl, runners.pykubectl):
+        creator = threading.Thread(target=create_soon)
+        creator.start()
+        results.append(run(*args, env=env))
+        creator.join()
+        assert runners.kubectl("delete", "event", "late.1", env=env).exit_code == 0
+    expected, actual = results
+    assert "ArrivedDuringTheWatch" in expected.stdout.splitlines()[-1]
+    assert tuple(actual) == tuple(expected)
