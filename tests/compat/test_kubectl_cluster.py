@@ -308,3 +308,17 @@ def test_top_pods_and_nodes(k):
     assert all(re.fullmatch(r"\d+m", r[1]) and re.fullmatch(r"\d+%", r[2]) for r in rows[1:])
     out, err, code = k("top", "pod", "web", "--containers")
     assert code == 0 and out.splitlines()[1].split()[:2] == ["web", "web"]
+
+
+def test_drain_evicts_to_the_other_node(k):
+    k("create", "deployment", "web", "--image=nginx", "--replicas=4")
+    assert k("rollout", "status", "deployment/web", "--timeout=20s")[2] == 0
+    out, err, code = k("drain", "node02", "--ignore-daemonsets", "--timeout=20s")
+    assert code == 0, err
+    assert out.startswith("node/node02 cordoned\n") and out.endswith("node/node02 drained\n")
+    assert re.search(r"^pod/web-[a-z0-9]+-[a-z0-9]{5} evicted$", out, re.M)
+    assert until(lambda: [((p.get("status") or {}).get("phase"), (p.get("spec") or {}).get("nodeName"))
+                          for p in k.server.cluster.list("", "pods", "default")] == [("Running", "node01")] * 4)
+    out, _, _ = k("get", "pods", "-o", "jsonpath={range .items[*]}{.status.phase} {.spec.nodeName}{'\\n'}{end}")
+    assert out.splitlines() == ["Running node01"] * 4
+    assert k("uncordon", "node02")[0] == "node/node02 uncordoned\n"
