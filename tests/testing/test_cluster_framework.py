@@ -320,3 +320,19 @@ def test_a_new_image_restarts_the_container(cluster):
     events = [e["message"] for e in cluster.list("", "events", "default")
               if e["involvedObject"]["name"] == "swap" and e["reason"] == "Killing"]
     assert events == ["Container c definition changed, will be restarted"]
+
+
+def test_failing_liveness_probe_restarts_the_container(cluster):
+    probe = {"exec": {"command": ["sh", "-c", "test -f alive"]}, "periodSeconds": 1, "failureThreshold": 2}
+    make_pod(cluster, "sick", {"name": "c", "image": "busybox", "command": ["sleep", "3600"],
+                               "livenessProbe": probe})
+
+    def restarts():
+        statuses = (cluster.get("", "pods", "default", "sick").get("status") or {}).get("containerStatuses") or [{}]
+        return statuses[0].get("restartCount", 0)
+
+    assert wait_for(cluster, lambda: restarts() >= 1)
+    messages = [e["message"] for e in cluster.list("", "events", "default") if e["involvedObject"]["name"] == "sick"]
+    assert "Container c failed liveness probe, will be restarted" in messages
+    assert "Liveness probe failed:" in messages
+    cluster.delete("", "pods", "default", "sick", grace_period=0)

@@ -312,41 +312,65 @@ class Kubelet:
         if probe and not cs.init:
             delay = float(probe.get("initialDelaySeconds") or 0)
             cluster.after(max(delay, 0.2), lambda: self._probe(cluster, state, cs, record))
+        liveness = cs.spec.get("livenessProbe")
+        if liveness and not cs.init:
+            cluster.after(float(liveness.get("initialDelaySeconds") or 0) + float(liveness.get("periodSeconds") or 10),
+                          lambda: self._liveness(cluster, state, cs, record), min_wall=0.25, background=True)
 
     def _probe(self, cluster: Any, state: PodState, cs: CState, record: Container) -> None:
         if state.terminating or cs.record is not record or not record.running:
             return
         probe = cs.spec.get("readinessProbe") or {}
-        ok, detail = self._run_probe(probe, record)
+        ok, detail = self._run_probe(probe, record, cs.spec, state.pod_ip)
         if ok != cs.ready:
             cs.ready = ok
             self._write_status(cluster, state)
         if not ok:
-            self._event(cluster, state, cs, "Warning", "Unhealthy", f"Readiness probe failed: {detail}")
+            self._event(cluster, state, cs, "Warning", "Unhealthy", f"Readiness probe failed: {detail}".rstrip())
         cluster.after(float(probe.get("periodSeconds") or 10), lambda: self._probe(cluster, state, cs, record),
                       min_wall=0.25, background=True)
 
-    @staticmethod
-    def _run_probe(probe: dict, record: Container) -> tuple[bool, str]:
-        def port_of(spec: dict) -> Any:
-            return spec.get("port")
+    def _liveness(self, cluster: Any, state: PodState, cs: CState, record: Container, failures: int = 0) -> None:
+        if state.terminating or cs.record is not record or not record.running:
+            return
+        probe = cs.spec.get("livenessProbe") or {}
+        ok, detail = self._run_probe(probe, record, cs.spec, state.pod_ip)
+        failures = 0 if ok else failures + 1
+        if not ok:
+            self._event(cluster, state, cs, "Warning", "Unhealthy", f"Liveness probe failed: {detail}".rstrip())
+        if failures >= int(probe.get("failureThreshold") or 3):
+            name = cs.spec["name"]
+            self._event(cluster, state, cs, "Normal", "Killing",
+                        f"Container {name} failed liveness probe, will be restarted")
+            cluster.runtime.stop(record, float(probe.get("terminationGracePeriodSeconds") or 0))
+            if record.server is not None:
+                record.exit_code, record.reason = 137, "Error"
+                self._exited(cluster, state, cs, record)
+            return
+        cluster.after(float(probe.get("periodSeconds") or 10),
+                      lambda: self._liveness(cluster, state, cs, record, failures), min_wall=0.25, background=True)
 
+    @staticmethod
+    def _run_probe(probe: dict, record: Container, spec: dict, pod_ip: str) -> tuple[bool, str]:
+        """(success, failure text) of one probe run against the container."""
         for kind in ("httpGet", "tcpSocket", "grpc"):
-            if kind in probe:
-                port = port_of(probe[kind] or {})
-                if isinstance(port, str) and not port.isdigit():
-                    port = next((p.get("containerPort") for p in [] if p.get("name") == port), port)
-                try:
-                    number = int(port)
-                except (TypeError, ValueError):
-                    return False, f'strconv.Atoi: parsing "{port}": invalid syntax'
-                if number in record.ports:
-                    return True, ""
-                if kind == "httpGet":
-                    path = (probe[kind] or {}).get("path", "/")
-                    return False, (f'Get "http://{{pod}}:{number}{path}": dial tcp {{pod}}:{number}: '
-                                   "connect: connection refused")
-                return False, f"dial tcp {{pod}}:{number}: connect: connection refused"
+            if kind not in probe:
+                continue
+            port = (probe[kind] or {}).get("port")
+            if isinstance(port, str) and not port.isdigit():
+                port = next((p.get("containerPort") for p in spec.get("ports") or [] if p.get("name") == port),
+                            port)
+            try:
+                number = int(port)
+            except (TypeError, ValueError):
+                return False, f'strconv.Atoi: parsing "{port}": invalid syntax'
+            if number in record.ports:
+                return True, ""
+            if kind == "httpGet":
+                path = (probe[kind] or {}).get("path", "/")
+                return False, (f'Get "http://{pod_ip}:{number}{path}": dial tcp {pod_ip}:{number}: connect: '
+                               "connection refused")
+            return False, f"dial tcp {pod_ip}:{number}: connect: connection refused"
         if "exec" in probe:
             command = (probe["exec"] or {}).get("command") or []
             if not command:
@@ -355,7 +379,10 @@ class Kubelet:
                 result = subprocess.run([str(c) for c in command], cwd=record.sandbox, capture_output=True,
                                         timeout=float(probe.get("timeoutSeconds") or 1) + 1,
                                         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **record.env})
-            except (OSError, subprocess.TimeoutExpired) as exc:
+            except subprocess.TimeoutExpired:
+                return False, f"command timed out: \"{' '.join(str(c) for c in command)}\" timed out after " \
+                              f"{int(probe.get('timeoutSeconds') or 1)}s"
+            except OSError as exc:
                 return False, str(exc)
             return result.returncode == 0, (result.stdout + result.stderr).decode(errors="replace")
         return True, ""
