@@ -1,6 +1,9 @@
 """pytest fixtures for the test API server: one server per session, a fresh state and kubeconfig per test.
 
-* `kube_apiserver` (session): a started FakeApiServer; None under `--kube-real=KUBECONFIG`.
+* `kube_apiserver` (session): a started FakeApiServer; None under `--kube-real=KUBECONFIG`. Its simulated
+  cluster (`kube_apiserver.cluster`: nodes node01/node02, scheduler, kubelet, controllers) reacts at once;
+  `kube_apiserver.settle()` waits until it has caught up, `cluster.clock.hold()`/`advance(s)` put its timers
+  (grace periods, back-offs) under the test's control.
 * `kubeconfig_file` (function): a kubeconfig for the admin token user, written to the test's tmp_path after
   the server has been reset to its start state (every object and CRD gone; default namespaces back). Under
   `--kube-real` it is the given file, untouched.
