@@ -25,6 +25,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cluster-info", "pykubectl.commands.cluster_info", "Display cluster information", CLUSTER),
     CommandSpec("describe", "pykubectl.commands.describe", "Show details of a specific resource or group of resources",
                 TROUBLESHOOTING),
+    CommandSpec("logs", "pykubectl.commands.logs", "Print the logs for a container in a pod", TROUBLESHOOTING),
     CommandSpec("events", "pykubectl.commands.events", "List events", TROUBLESHOOTING),
     CommandSpec("patch", "pykubectl.commands.patch", "Update fields of a resource", ADVANCED),
     CommandSpec("replace", "pykubectl.commands.replace", "Replace a resource by file name or stdin", ADVANCED),
