@@ -108,8 +108,11 @@ class Fetcher:
 
     def _fetch(self, target: Target) -> Iterator[Fetched]:
         if target.name:
-            obj = self.client.get_json(target.path, self.params or None, headers=self.headers or None,
-                                       discovery=False)
+            try:
+                obj = self.client.get_json(target.path, self.params or None, headers=self.headers or None,
+                                           discovery=False)
+            except ApiError as exc:
+                raise self._missing_namespace(exc, target) or exc from None
             yield Fetched(target, obj)
             return
         params = dict(self.params)
@@ -123,6 +126,17 @@ class Fetcher:
                 yield Fetched(target, page)
         except ApiError as exc:
             raise _list_error(exc, target) from None
+
+    def _missing_namespace(self, exc: ApiError, target: Target) -> ApiError | None:
+        """cli-runtime's Info.Get: a NotFound object in a namespace other than default is reported as its
+        namespace's NotFound when that namespace does not exist."""
+        if not is_not_found(exc) or target.namespace in ("", "default"):
+            return None
+        try:
+            self.client.get_json(f"/api/v1/namespaces/{target.namespace}", discovery=False)
+        except ApiError as missing:
+            return missing if is_not_found(missing) else None
+        return None
 
     def error(self) -> Exception | None:
         """What kubectl's checkErr gets from a visit that continued on error, or None.
