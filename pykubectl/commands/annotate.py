@@ -138,10 +138,7 @@ def _change(obj: dict, options: AnnotateOptions) -> tuple[set, set]:
         if key in values:
             del values[key]
             removed.add(key)
-    if values:
-        metadata[FIELD] = values
-    else:
-        metadata.pop(FIELD, None)
+    metadata[FIELD] = values  # an emptied map stays, as unstructured SetAnnotations leaves it
     if options.resource_version:
         metadata["resourceVersion"] = options.resource_version
     return added, removed

@@ -138,24 +138,23 @@ def _change(obj: dict, options: LabelOptions) -> tuple[set, set]:
         if key in values:
             del values[key]
             removed.add(key)
-    if values:
-        metadata[FIELD] = values
-    else:
-        metadata.pop(FIELD, None)
+    metadata[FIELD] = values  # an emptied map stays, as unstructured SetLabels leaves it
     if options.resource_version:
         metadata["resourceVersion"] = options.resource_version
     return added, removed
 
 
-def _message(added: set, removed: set) -> str:
-    if added and removed:
-        return "modified"
-    if added:
-        return "labeled"
-    if removed:
-        return "unlabeled"
-    return "not labeled"
+def _message(old: dict, new: dict, overwrite: bool) -> str:
+    """kubectl 1.32's updateDataChangeMsg compares the JSON before and after: any change is "labeled", one
+    that made it shorter without --overwrite "unlabeled"."""
+    from pykubectl.resources.dry_run import go_compact_json
 
+    before, after = go_compact_json(old), go_compact_json(new)
+    if before == after:
+        return "not labeled"
+    if not overwrite and len(after.encode()) < len(before.encode()):
+        return "unlabeled"
+    return "labeled"
 
 def _run_metadata_change(options: LabelOptions, session, dry_run: str) -> None:
     from pykubectl.client.status import go_quote
@@ -183,12 +182,11 @@ def _run_metadata_change(options: LabelOptions, session, dry_run: str) -> None:
                     if key not in present:
                         out.write(f"label {go_quote(key)} not found.\n")
                 added, removed = _change(obj, options)
-                if added or removed:
-                    patch = create_merge_patch(old, obj)
-                    session.client.request_json(
-                        "PATCH", target.type.object_path(target.name, target.namespace or None),
-                        write_params(options.field_manager, dry_run), json=patch,
-                        headers={"Content-Type": "application/merge-patch+json"})
+                patch = create_merge_patch(old, obj)  # sent even when empty, as kubectl 1.32 does
+                session.client.request_json(
+                    "PATCH", target.type.object_path(target.name, target.namespace or None),
+                    write_params(options.field_manager, dry_run), json=patch,
+                    headers={"Content-Type": "application/merge-patch+json"})
         except KubectlError as exc:
             errors.append(exc)
             continue
@@ -203,7 +201,7 @@ def _run_metadata_change(options: LabelOptions, session, dry_run: str) -> None:
         if structured is None:
             from pykubectl.printing.structured import to_name
 
-            out.write(to_name(obj, _message(added, removed) + dry_run_suffix(dry_run)))
+            out.write(to_name(obj, _message(old, obj, options.overwrite) + dry_run_suffix(dry_run)))
         else:
             out.write(structured(obj))
         out.flush()

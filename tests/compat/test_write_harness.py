@@ -41,8 +41,10 @@ def _normalise(obj):
     metadata = obj.get("metadata") or {}
     for key in ("uid", "resourceVersion", "creationTimestamp", "generation"):
         metadata.pop(key, None)
+    # the server names a manager after the User-Agent when kubectl sends none: "kubectl.1.32" is the oracle's
+    # binary name, which a user's "kubectl" would not have
     metadata["managedFields"] = sorted(
-        (entry.get("manager"), entry.get("operation"), entry.get("subresource", ""),
+        (re.sub(r"^kubectl\.1\.32$", "kubectl", entry.get("manager") or ""), entry.get("operation"), entry.get("subresource", ""),
          json.dumps(entry.get("fieldsV1"), sort_keys=True))
         for entry in metadata.get("managedFields") or ())
     obj.pop("status", None)
