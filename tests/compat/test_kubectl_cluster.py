@@ -145,7 +145,9 @@ spec:
 """
     assert k("apply", "-f", "-", stdin=manifest)[2] == 0
     k("wait", "--for=condition=Ready", "pod/duo", "--timeout=10s")
-    assert until(lambda: k("logs", "duo", "-c", "b")[0] == "from-b\n")
+    runtime = k.server.cluster.runtime
+    assert until(lambda: all(runtime.container("default", "duo", c) and runtime.container("default", "duo", c)
+                             .log.entries for c in "ab"))
     out, err, code = k("logs", "duo", "--all-containers", "--prefix")
     assert code == 0, err
     assert out == "[pod/duo/a] from-a\n[pod/duo/b] from-b\n"
