@@ -366,7 +366,9 @@ def _raw(options: GetOptions, session) -> None:
 
     client = session.client
     path, _, query = options.raw.partition("?")
-    params = [tuple(p.split("=", 1)) if "=" in p else (p, "") for p in query.split("&") if p] if query else None
+    from urllib.parse import parse_qsl
+
+    params = parse_qsl(query, keep_blank_values=True) if query else None
     response = client.request("GET", path, params, raise_for_status=False)
     if not 200 <= response.status_code <= 206:
         raise error_from_response(response.status_code, response.content, response.headers.get("Content-Type"),

@@ -267,7 +267,7 @@ ERRORS = [
     ("cm", "--output-watch-events"),
     ("pods", "--raw", "/api"), ("--raw", "/api", "-o", "json"), ("--raw", "api"), ("--raw", "/api/v1/namespaces/"
     "default/configmaps/nope"), ("--raw", "/api/v1/namespaces/default/configmaps/c1"), ("--raw", "/healthz"),
-    ("cm", "-f", "x.yaml"), ("pods", "--all"), ("pods", "--bogus"), ("pods", "-o"), ("pods", "--chunk-size=x"),
+    ("--raw", "/api/v1/namespaces/default/configmaps?labelSelector=app%3Dweb"), ("cm", "-f", "x.yaml"), ("pods", "--all"), ("pods", "--bogus"), ("pods", "-o"), ("pods", "--chunk-size=x"),
     ("cm", "-l", "=bad"),
 ]
 
