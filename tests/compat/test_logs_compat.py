@@ -201,7 +201,9 @@ EXACT = [
     "duo a --all-containers", "counter --since=1s --since-time=2024-01-01T00:00:00Z", "counter --limit-bytes=-1",
     "counter --since=-1s", "counter --tail=-2", "counter --since-time=bad", "counter --since-time=2024-01-01",
     "counter --since-time=2024-13-01T00:00:00Z", "counter --since-time=2024-01-01T00:00:00",
-    "counter --since-time=2024-01-01T00:00:00Zabc", "counter --pod-running-timeout=0",
+    "counter --since-time=2024-01-01T00:00:00Zabc", "counter --since-time=2024-02-30T00:00:00Z",
+    "counter --since-time=2024-08-30T06:00:00+2:00", "counter --since-time=2020-08-30T6:00:00Z",
+    "counter --pod-running-timeout=0",
     "nope --limit-bytes=-1", "counter x y",
 ]
 
