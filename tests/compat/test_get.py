@@ -268,7 +268,9 @@ ERRORS = [
     ("pods", "--raw", "/api"), ("--raw", "/api", "-o", "json"), ("--raw", "api"), ("--raw", "/api/v1/namespaces/"
     "default/configmaps/nope"), ("--raw", "/api/v1/namespaces/default/configmaps/c1"), ("--raw", "/healthz"),
     ("--raw", "/api/v1/namespaces/default/configmaps?labelSelector=app%3Dweb"), ("cm", "-f", "x.yaml"), ("pods", "--all"), ("pods", "--bogus"), ("pods", "-o"), ("pods", "--chunk-size=x"),
-    ("cm", "-l", "=bad"),
+    ("cm", "-l", "=bad"), ("secrets", "--context=limited"), ("cm,secrets", "--context=limited"),
+    ("secret", "s1", "--context=limited"), ("secrets", "-A", "--context=limited", "-o", "name"),
+    ("cm", "c1", "--context=nope"),
 ]
 
 
