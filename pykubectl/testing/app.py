@@ -127,6 +127,9 @@ def build_app(state: ServerState | None = None) -> web.Application:
 
         logs.add_routes(app, state.cluster)
         metrics.add_routes(app, state.cluster)
+        from .handlers import portforward
+
+        portforward.add_routes(app, state.cluster)
 
         async def start_cluster(_app: web.Application) -> None:
             state.cluster.start()
