@@ -123,9 +123,10 @@ def build_app(state: ServerState | None = None) -> web.Application:
     # The review kinds are answered here, never stored: register them before the generic object routes.
     add_review_routes(app, state.authenticator, state.authorizer)
     if state.cluster is not None:
-        from .handlers import logs, metrics
+        from .handlers import channels, logs, metrics
 
         logs.add_routes(app, state.cluster)
+        channels.add_routes(app, state.cluster)
         metrics.add_routes(app, state.cluster)
         from .handlers import portforward
 
