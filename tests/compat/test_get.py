@@ -295,3 +295,54 @@ WATCHES = [
 def test_get_watch_until_the_server_closes(runners, state, args):
     # --request-timeout makes the server end the watch after a second; kubectl then exits 0.
     same(runners, state, "get", *args, "--request-timeout=1s")
+
+
+def _rest_client(kubeconfig: str):
+    """An httpx client for the server and admin token the kubeconfig names (changes beside a running watch)."""
+    import base64
+    import json
+    import ssl
+
+    import httpx
+
+    config = json.loads(Path(kubeconfig).read_text())
+    cluster = config["clusters"][0]["cluster"]
+    user = next(u["user"] for u in config["users"] if "token" in u["user"])
+    context = ssl.create_default_context(cadata=base64.b64decode(cluster["certificate-authority-data"]).decode())
+    return httpx.Client(base_url=cluster["server"], verify=context,
+                        headers={"Authorization": f"Bearer {user['token']}"}, timeout=10)
+
+
+@pytest.mark.parametrize("args", [("cm", "-w", "--output-watch-events"), ("cm", "--watch-only", "-L", "step")])
+def test_get_watch_prints_changes_as_they_happen(runners, state, args):
+    """Each client watches while the same create/label/delete sequence runs beside it."""
+    import threading
+    import time
+
+    collection = "/api/v1/namespaces/default/configmaps"
+
+    def changes():
+        time.sleep(1.0)
+        with _rest_client(state["kubeconfig"]) as client:
+            client.post(collection, json={"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "w9"}})
+            time.sleep(0.1)
+            client.patch(f"{collection}/w9", json={"metadata": {"labels": {"step": "one"}}},
+                         headers={"Content-Type": "application/merge-patch+json"})
+            time.sleep(0.1)
+            client.delete(f"{collection}/w9")
+
+    def both():
+        results = []
+        for run in (runners.kubectl, runners.pykubectl):
+            worker = threading.Thread(target=changes)
+            worker.start()
+            results.append(normalise(run("get", *args, "--request-timeout=3s",
+                                         env={"KUBECONFIG": state["kubeconfig"]})))
+            worker.join()
+        return [(r.stdout, r.stderr, r.exit_code) for r in results]
+
+    expected, actual = both()
+    if actual != expected:  # a loaded machine may start a watch after the changes began: try once more
+        expected, actual = both()
+    assert "w9" in expected[0]
+    assert actual == expected
