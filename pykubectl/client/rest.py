@@ -317,7 +317,11 @@ class RestClient:
         return response
 
     def _transport_error(self, method: str, url: str, exc: Exception, timeout: float | None) -> KubectlError:
-        detail = go_error_text(exc, self.host, timeout)
+        import os
+
+        from pykubectl.client.transport import proxy_for
+
+        detail = go_error_text(exc, self.host, timeout, proxy=proxy_for(self.settings, os.environ))
         if "certificate is valid for other names" in detail:
             from pykubectl.client.transport import describe_hostname_mismatch
 
@@ -430,8 +434,12 @@ def _klog_value(content: bytes) -> str:
     return "<\n" + "".join(f"\t{line}\n" for line in text.split("\n")) + " >"
 
 
-def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> str:
-    """The Go net/http error text kubectl would show for a failure of ours."""
+def go_error_text(exc: Exception, host: str, timeout: float | None = None, proxy: str | None = None) -> str:
+    """The Go net/http error text kubectl would show for a failure of ours.
+
+    With a proxy, a refused connection is the proxy's: Go says `proxyconnect tcp: dial tcp PROXY: ...`
+    (for http, https and socks5 proxies alike).
+    """
     text = str(exc)
     cause = exc.__cause__ or exc.__context__
     chain = f"{text} {cause!r}" if cause else text
@@ -452,6 +460,10 @@ def go_error_text(exc: Exception, host: str, timeout: float | None = None) -> st
             return "tls: failed to verify certificate: x509: certificate has expired or is not yet valid"
         return "tls: failed to verify certificate: x509: certificate signed by unknown authority"
     if "Connection refused" in chain or "ECONNREFUSED" in chain or "[Errno 111]" in chain:
+        if proxy:
+            from urllib.parse import urlsplit
+
+            return f"proxyconnect tcp: dial tcp {_dialled_address(urlsplit(proxy).netloc)}: connect: connection refused"
         return f"dial tcp {_dialled_address(host)}: connect: connection refused"
     if "Name or service not known" in chain or "nodename nor servname" in chain or "[Errno -2]" in chain \
             or "[Errno -3]" in chain or "[Errno -5]" in chain:
