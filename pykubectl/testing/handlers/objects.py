@@ -53,6 +53,39 @@ def error_response(exc: StatusError) -> web.Response:
     return encode(exc.body, exc.code, exc.headers)
 
 
+def _int_parameter(request: web.Request, name: str) -> int:
+    """A query parameter the apiserver converts to an integer: a 400 with strconv's text when it is not one."""
+    text = request.query.get(name, "")
+    if not text:
+        return 0
+    try:
+        return int(text, 10)
+    except ValueError:
+        raise StatusError(status.bad_request(f'strconv.ParseInt: parsing "{text}": invalid syntax')) from None
+
+
+def _validate_list_options(rv: str, match: str, continue_token: str) -> None:
+    """ValidateListOptions of a list (not a watch): ListOptions.meta.k8s.io "" is invalid: ..."""
+    if not match:
+        return
+    causes = []
+
+    def forbidden(detail: str) -> None:
+        causes.append({"reason": "FieldValueForbidden", "message": f"Forbidden: {detail}",
+                       "field": "resourceVersionMatch"})
+    if not rv:
+        forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided")
+    if continue_token:
+        forbidden("resourceVersionMatch is forbidden when continue is provided")
+    if match not in ("Exact", "NotOlderThan"):
+        causes.append({"reason": "FieldValueNotSupported", "field": "resourceVersionMatch",
+                       "message": f'Unsupported value: "{match}": supported values: "Exact", "NotOlderThan", ""'})
+    if match == "Exact" and rv == "0":
+        forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"')
+    if causes:
+        raise StatusError(status.invalid("ListOptions", "meta.k8s.io", "", causes))
+
+
 def _truthy(value: str | None) -> bool:
     return (value or "").lower() in ("true", "1", "t", "yes")
 
@@ -294,20 +327,10 @@ class ObjectHandlers:
         info = target.info
         output = negotiate(request)
         predicate = self._selectors(request, info)
-        try:
-            limit = int(request.query.get("limit") or 0)
-        except ValueError:
-            limit = 0
+        limit = _int_parameter(request, "limit")
         rv = request.query.get("resourceVersion", "")
         match = request.query.get("resourceVersionMatch", "")
-        if match and match not in ("Exact", "NotOlderThan"):
-            raise StatusError(status.invalid("", "", "", []))
-        if match and not rv:
-            raise StatusError(status.status(422, "Invalid", "resourceVersionMatch: Forbidden: resourceVersionMatch "
-                                            "is forbidden unless resourceVersion is provided", {"causes": [{
-                                                "reason": "FieldValueForbidden", "field": "resourceVersionMatch",
-                                                "message": "Forbidden: resourceVersionMatch is forbidden unless "
-                                                           "resourceVersion is provided"}]}))
+        _validate_list_options(rv, match, request.query.get("continue", ""))
         if rv and rv != "0":
             try:
                 wanted = int(rv)

@@ -81,8 +81,15 @@ async def serve(handlers, request: web.Request, target) -> web.StreamResponse:
         if since is None and expired is None:
             initial = store.list(info, target.namespace, predicate).items
             list_rv = store.resource_version()
+        selective = bool(query.get("labelSelector") or query.get("fieldSelector"))
+        seen_before: list[dict] = []
+        if since is not None and expired is None and selective:
+            # What the selector sees now stands in for what it saw at `since`: a change to such an object
+            # stays MODIFIED instead of reading as ADDED.
+            seen_before = store.list(info, target.namespace, predicate).items
     await response.prepare(request)
-    visible: set[tuple[str, str]] = set()
+    visible: set[tuple[str, str]] = {(o.get("metadata", {}).get("namespace", ""), o.get("metadata", {}).get("name", ""))
+                                     for o in seen_before}
     try:
         if expired is not None:
             await response.write(_line("ERROR", expired))
@@ -120,6 +127,9 @@ async def serve(handlers, request: web.Request, target) -> web.StreamResponse:
             key = (meta.get("namespace", ""), meta.get("name", ""))
             matches = predicate(obj)
             event_type = event.type
+            if not selective:  # without a selector every object matches: the store's event type stands
+                await response.write(_line(event_type, encode_object(obj)))
+                continue
             if event_type == "DELETED":
                 if key not in visible and not matches:
                     continue
