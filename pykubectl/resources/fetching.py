@@ -10,6 +10,11 @@ API:
 * `Fetched(target, obj)`: `obj` is the server's answer for one GET.
 * `fetcher.error()` → the exception to raise once everything fetched has been printed (None if all went
   well): kubectl's checkErr prints one error per line (`Error from server (NotFound): ...`) and exits 1.
+  By-name GETs fail "directly" (one such error alone prints as `error: ...` when it is not an API error);
+  list GETs and everything from -f fail inside kubectl's EagerVisitorList and come last, as one aggregate.
+  `unwrapped_error()` is the same as checkErr sees it when a command returns it unwrapped (get -o json of
+  one object); `flat_error()` flattens nested aggregates (utilerrors.Reduce(Flatten(...))).
+* `fetcher.errors`: every collected error, direct ones first (read-only snapshot).
 * `items_of(obj)`: the objects inside a List page, or `[obj]` for a single object.
 """
 
