@@ -5,6 +5,46 @@ its cluster-scoped objects after that namespace, and assumes nothing about the s
 tests run against a real cluster with `pytest --kube-real=KUBECONFIG`. Tests whose expected text depends on
 the simulated runtime (a pod that stays Pending, the server's fixed version) are marked `needs_simulation`.
 Only time-dependent text (AGE cells, timestamps) is normalised.
+
+Issue 3, bullet by bullet, and the tests that show it (c = tests/compat, t = tests/testing):
+  serve  discovery, aggregated v2/v2beta1, /version    t/test_server_wire.py, c/test_kubectl_discovery.py
+         OpenAPI v3 with x-kubernetes-*, fieldValidation  t/test_server_openapi.py, test_explain_* here
+         1.32 resource list (names, short names, verbs)  c/test_kubectl_discovery.py::test_api_resources*
+         CRDs: discovery, OpenAPI, CRUD, printer columns,
+           status/scale, removal                       test_crd_then_custom_objects_with_printer_columns,
+                                                       c/test_kubectl_objects.py, t/test_server_catalog.py
+         storage semantics (rv, uid, generation, generateName, finalizers, GC, namespaces, 409, dryRun,
+           defaults, validation causes)                t/test_objects_store.py, t/test_objects_wire.py,
+                                                       test_errors_*, test_replace_*, test_delete_* here
+         verbs, selectors, limit/continue (410), resourceVersion(Match), watches (bookmarks, timeoutSeconds,
+           410, strictly after), fieldManager, fieldValidation Warning, pretty
+                                                       test_conformance_wire.py, t/test_objects_wire.py
+         Tables v1/v1beta1 x includeObject, PartialObjectMetadata(List), every built-in type's columns,
+           CRD columns, one-row Tables in watches      test_conformance_types.py, test_conformance_wire.py
+         patches (JSON, merge, strategic + directives, server-side apply, conflicts, force)
+                                                       test_label_annotate_and_the_three_patch_types,
+                                                       test_apply_*, t/test_objects_store.py
+         subresources status/scale/eviction            test_scale, t/test_objects_wire.py
+         errors as Status; 400/406/415/422; concurrency test_bad_requests_*, test_concurrent_writers_* (wire)
+  show   api-resources (all, --namespaced=false, -o wide), api-versions, version
+                                                       test_api_*, test_version_* here; exact texts in
+                                                       c/test_kubectl_discovery.py
+         create -f single/multi-doc, CRD + custom object test_create_single_and_multi_document, test_crd_*
+         apply -f twice (containers merged by name)    test_apply_client_side_twice_merges_containers_by_name
+         apply --server-side conflict, --force-conflicts test_apply_server_side_conflict_and_force
+         get of every built-in type (table, wide, yaml, json, -A, -l, --field-selector, --show-labels,
+           --sort-by) with the real server's columns   test_conformance_types.py
+         get -w bounded by --request-timeout           test_get_watch_bounded_by_request_timeout
+         describe pod, label, annotate, patch x3, replace, scale, delete (name, -l, --all, namespace)
+                                                       test_describe_pod, test_label_*, test_replace_*,
+                                                       test_scale, test_delete_* here
+         explain pods.spec.containers, auth whoami/can-i test_explain_*, test_auth_* here
+         NotFound, AlreadyExists, Conflict, Invalid, Forbidden, Unauthorized
+                                                       test_errors_*, test_replace_and_stale_conflict,
+                                                       test_forbidden_*, test_unauthorized_* here
+         kubectl 1.29 and 1.33                         test_other_kubectl_versions_*, c/test_kubectl_discovery.py
+         --kube-real on a real cluster, e2e-kind.yml   every test here (per-test namespace; needs_simulation)
+         load: 5,000 pods as Tables, 10,000 watch events  bench/server_load.py (README, Benchmarks)
 """
 
 from __future__ import annotations
