@@ -138,3 +138,36 @@ subresource = pflag.string(
 # The flags of kubectl's PrintFlags for commands that print objects with the generic printers and a table.
 human_print = compose(no_headers, show_labels, label_columns, show_kind, sort_by)
 template_print = compose(allow_missing_template_keys, template, show_managed_fields)
+
+
+class _GoDuration(click.ParamType):
+    """A pflag Duration value: Go's time.ParseDuration, converted to seconds, with pflag's error wording."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int | float):
+            return float(value)
+        from pykubectl.client.transport import parse_go_duration
+
+        text = str(value)
+        try:
+            return parse_go_duration(text) / 1e9
+        except ValueError:
+            pass
+        from pykubectl.client.status import go_quote
+        from pykubectl.errors import FlagError
+
+        long = next((o for o in param.opts if o.startswith("--")), "") if param is not None else ""
+        raise FlagError(f'invalid argument "{text}" for "{long}" flag: time: invalid duration {go_quote(text)}',
+                        ctx.command_path if ctx is not None else None)
+
+
+def duration(*decls: str, default: float, shown: str, help: str = "") -> Callable:
+    """A pflag Duration flag in seconds; `shown` is Go's rendering of the default (`1m0s`)."""
+    return pflag._decorate("duration", decls, shown_default=shown, type=_GoDuration(), default=default, help=help)
+
+
+pod_running_timeout = duration(
+    "--pod-running-timeout", default=60.0, shown="1m0s",
+    help="The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running")
