@@ -114,10 +114,17 @@ class Fetcher:
     def _fetch(self, target: Target) -> Iterator[Fetched]:
         if target.name:
             try:
-                obj = self.client.get_json(target.path, self.params or None, headers=self.headers or None,
-                                           discovery=False)
+                response = self.client.request("GET", target.path, self.params or None,
+                                               headers=self.headers or None)
             except ApiError as exc:
                 raise self._missing_namespace(exc, target) or exc from None
+            media = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+            if media and media != "application/json":  # e.g. pods/log: client-go has no decoder for it
+                raise KubectlError(f"serializer for {media} doesn't exist")
+            try:
+                obj = response.json()
+            except ValueError as exc:
+                raise KubectlError(f"couldn't decode the server's answer as JSON: {exc}") from None
             yield Fetched(target, obj)
             return
         params = dict(self.params)

@@ -175,6 +175,7 @@ NAMES = [
     ("deploy", "web", "--subresource", "status"), ("deploy", "web", "--subresource", "scale"),
     ("cm", "c1", "-o", "name"), ("cm", "nope", "-o", "json"), ("cm", "c1", "nope", "-o", "name"),
     ("cm", "nope", "-o", "yaml", "--ignore-not-found"), ("cm", "c1", "-n", "other"),
+    ("pods", "p1", "--subresource", "log"), ("cm", "nope", "-n", "nons"), ("cm", "nope", "-n", "other"),
 ]
 
 
