@@ -143,3 +143,17 @@ def test_delete_interactive(harness, answer):
 
 def test_delete_help(harness):
     harness.check(("delete", "--help"), state=False)
+
+
+def test_delete_waits_for_finalizers_until_the_timeout(harness):
+    from tests.conftest import strip_klog
+
+    held = {**CM, "metadata": {"name": "held", "finalizers": ["example.com/hold"]}}
+
+    def normalise(text):
+        return strip_klog(text)
+
+    result, state = harness.check(("delete", "configmap", "held", "--timeout=1s"), setup=[held],
+                                  normalise=normalise)
+    assert result.stderr == "error: timed out waiting for the condition on configmaps/held\n"
+    assert "deletionTimestamp" in state["configmaps/held"]["metadata"]
