@@ -1,0 +1,363 @@
+"""Port forwarding over the plain websocket protocol (PROTOCOLS.md §7.2), with client-go's PortForwarder rules.
+
+Concurrency: one asyncio event loop (in the calling thread) runs every listener and every forwarded
+connection. Each accepted local connection gets its own websocket,
+`GET …/pods/<pod>/portforward?ports=<remote>` with subprotocol `v4.channel.k8s.io`: channel 0 carries data
+both ways, channel 1 the server's error text, and the first message on each is the channel byte plus the
+port, little-endian. The protocol has no half-close: when the local side ends its writes, the websocket
+stays open until the pod has sent nothing for `LINGER` seconds, then closes.
+
+`PortForwarder.run(stop)` prints kubectl's `Forwarding from …` lines once the listeners are up and
+`Handling connection for N` per connection; it returns when `stop` is set (Ctrl-C) and raises
+`LostConnection` when the server reports an error for a connection, as kubectl ends then too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+import struct
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from pykubectl.errors import KubectlError
+
+log = logging.getLogger("pykubectl.portforward")
+
+SUBPROTOCOL = "v4.channel.k8s.io"
+READ_SIZE = 64 * 1024
+LINGER = 1.0  # seconds the websocket stays open for the pod's answer after the local side stopped writing
+DATA_CHANNEL, ERROR_CHANNEL = 0, 1
+
+
+class LostConnection(KubectlError):
+    def __init__(self) -> None:
+        super().__init__("lost connection to pod")
+
+
+@dataclass
+class ForwardedPort:
+    local: int
+    remote: int
+
+
+@dataclass(frozen=True)
+class ListenAddress:
+    address: str
+    family: int
+    failure_mode: str  # "all": fine if any "all" address binds (localhost); "any": every one must bind
+
+
+def parse_ports(specs: list[str]) -> list[ForwardedPort]:
+    """client-go's parsePorts: `5000`, `8888:5000`, `:5000` / `0:5000` (a random local port)."""
+    ports = []
+    for spec in specs:
+        parts = spec.split(":")
+        if len(parts) == 1:
+            local, remote = parts[0], parts[0]
+        elif len(parts) == 2:
+            local, remote = parts[0] or "0", parts[1]
+        else:
+            raise KubectlError(f"invalid port format '{spec}'")
+        local_port = _parse_uint16(local, "local")
+        remote_port = _parse_uint16(remote, "remote")
+        if remote_port == 0:
+            raise KubectlError("remote port must be > 0")
+        ports.append(ForwardedPort(local_port, remote_port))
+    return ports
+
+
+def _parse_uint16(text: str, which: str) -> int:
+    """strconv.ParseUint(text, 10, 16) with client-go's wrapping of its errors."""
+    reason = None
+    if not text or not text.isascii() or not text.isdigit():
+        reason = "invalid syntax"
+    elif int(text) > 0xFFFF:
+        reason = "value out of range"
+    if reason:
+        raise KubectlError(f"error parsing {which} port '{text}': strconv.ParseUint: parsing \"{text}\": {reason}")
+    return int(text)
+
+
+def parse_addresses(values: list[str]) -> list[ListenAddress]:
+    """client-go's parseAddresses: `localhost` is 127.0.0.1 and ::1 (either may fail); sorted by text."""
+    parsed: dict[str, ListenAddress] = {}
+    for value in values:
+        if value == "localhost":
+            parsed.setdefault("127.0.0.1", ListenAddress("127.0.0.1", socket.AF_INET, "all"))
+            parsed.setdefault("::1", ListenAddress("::1", socket.AF_INET6, "all"))
+            continue
+        try:
+            ip = ipaddress.ip_address(value)
+        except ValueError:
+            raise KubectlError(f"{value} is not a valid IP") from None
+        family = socket.AF_INET if ip.version == 4 else socket.AF_INET6
+        parsed[value] = ListenAddress(value, family, "any")
+    return sorted(parsed.values(), key=lambda a: a.address)
+
+
+def join_host_port(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+Dial = Callable[[int], Awaitable[Any]]  # remote port → an open websocket (websockets' asyncio connection)
+
+
+class PortForwarder:
+    def __init__(self, dial: Dial, addresses: list[ListenAddress], ports: list[ForwardedPort],
+                 out: TextIO, err: TextIO):
+        self.dial = dial
+        self.addresses = addresses
+        self.ports = ports
+        self.out = out
+        self.err = err
+        self._servers: list[asyncio.base_events.Server] = []
+        self._connections: set[asyncio.Task] = set()
+        self._failure: asyncio.Future | None = None
+
+    def _say(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self._failure = asyncio.get_running_loop().create_future()
+        try:
+            await self._listen_all()
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({stopping, self._failure}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if self._failure.done():
+                self._failure.result()
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        for server in self._servers:
+            server.close()
+        for task in list(self._connections):
+            task.cancel()
+        if self._connections:
+            await asyncio.wait(list(self._connections), timeout=2)
+        for server in self._servers:
+            try:
+                await asyncio.wait_for(server.wait_closed(), 1)
+            except TimeoutError:
+                pass
+        self._servers.clear()
+
+    async def _listen_all(self) -> None:
+        success = False
+        for port in self.ports:
+            try:
+                await self._listen_on_port(port)
+                success = True
+            except OSError as exc:
+                self.err.write(f"Unable to listen on port {port.local}: {exc}\n")
+                self.err.flush()
+        if not success:
+            text = " ".join(f"{{{p.local} {p.remote}}}" for p in self.ports)
+            raise KubectlError(f"unable to listen on any of the requested ports: [{text}]")
+
+    async def _listen_on_port(self, port: ForwardedPort) -> None:
+        errors: list[str] = []
+        failed = {"all": 0, "any": 0}
+        succeeded = {"all": 0, "any": 0}
+        for address in self.addresses:
+            try:
+                await self._listen(port, address)
+                succeeded[address.failure_mode] += 1
+            except OSError as exc:
+                errors.append(f"unable to create listener: Error listen {_network(address)} "
+                              f"{join_host_port(address.address, port.local)}: {_go_socket_error(exc)}")
+                failed[address.failure_mode] += 1
+        if (succeeded["all"] == 0 and failed["all"] > 0) or failed["any"] > 0:
+            raise OSError(f"Listeners failed to create with the following errors: [{' '.join(errors)}]")
+
+    async def _listen(self, port: ForwardedPort, address: ListenAddress) -> None:
+        sock = socket.socket(address.family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Go's net.Listen does
+            if address.family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind((address.address, port.local))
+            sock.listen(socket.SOMAXCONN)
+            sock.setblocking(False)
+        except OSError:
+            sock.close()
+            raise
+        port.local = sock.getsockname()[1]
+        forwarded = port
+
+        async def accepted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            # The work runs in its own task, so that close() cancels it and not asyncio's callback task
+            # (whose cancellation asyncio would report as an unhandled error).
+            task = asyncio.ensure_future(self._handle(reader, writer, forwarded))
+            self._connections.add(task)
+            try:
+                await task
+            except asyncio.CancelledError:
+                writer.close()
+            finally:
+                self._connections.discard(task)
+
+        server = await asyncio.start_server(accepted, sock=sock)
+        self._servers.append(server)
+        self._say(f"Forwarding from {join_host_port(address.address, port.local)} -> {port.remote}\n")
+
+    def _report(self, port: ForwardedPort, text: str) -> None:
+        """client-go's runtime.HandleError line; klog's header carries the time, so tests compare the rest."""
+        import datetime
+        import os
+
+        now = datetime.datetime.now()
+        header = f"E{now:%m%d %H:%M:%S}.{now.microsecond:06d} {os.getpid():>7} portforward.go:424]"
+        self.err.write(f'{header} "Unhandled Error" err="{_go_escape(text)}"\n')
+        self.err.flush()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                      port: ForwardedPort) -> None:
+        self._say(f"Handling connection for {port.local}\n")
+        ws = None
+        try:
+            try:
+                ws = await self.dial(port.remote)
+            except KubectlError as exc:
+                self._report(port, f"error creating error stream for port {port.local} -> {port.remote}: "
+                                   f"{exc.render().removeprefix('error: ').rstrip()}")
+                return
+            except Exception as exc:  # noqa: BLE001 - the dial's failure ends this connection only
+                self._report(port, f"error creating error stream for port {port.local} -> {port.remote}: {exc}")
+                return
+            await self._pump(ws, reader, writer, port)
+        finally:
+            writer.close()
+            if ws is not None:
+                await ws.close()
+
+    async def _pump(self, ws: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                    port: ForwardedPort) -> None:
+        loop = asyncio.get_running_loop()
+        local_done = asyncio.Event()
+        last_message = [loop.time()]
+
+        async def upstream() -> None:  # local → pod
+            try:
+                while data := await reader.read(READ_SIZE):
+                    await ws.send(b"\x00" + data)
+            except Exception:  # noqa: BLE001 - a reset local socket or a closed websocket: downstream ends too
+                pass
+            local_done.set()
+
+        async def linger() -> None:  # no half-close in this protocol: wait for the pod's answer, then close
+            await local_done.wait()
+            while (idle := loop.time() - last_message[0]) < LINGER:
+                await asyncio.sleep(LINGER - idle)
+            await ws.close()
+
+        helpers = [asyncio.ensure_future(upstream()), asyncio.ensure_future(linger())]
+        seen = {DATA_CHANNEL: False, ERROR_CHANNEL: False}
+        error_text = b""
+        try:
+            async for message in ws:  # pod → local, until the websocket closes
+                last_message[0] = loop.time()
+                if isinstance(message, str) or not message or message[0] not in seen:
+                    continue
+                channel, payload = message[0], message[1:]
+                if not seen[channel]:  # the port prefix the server sends first on each channel
+                    seen[channel] = True
+                    if len(payload) != 2 or struct.unpack("<H", payload)[0] != port.remote:
+                        error_text = b"unexpected port prefix on the websocket"
+                        break
+                    continue
+                if channel == DATA_CHANNEL:
+                    writer.write(payload)
+                    await writer.drain()
+                else:
+                    error_text += payload
+        except Exception:  # noqa: BLE001 - the local socket or the websocket failed: this connection ends
+            pass
+        finally:
+            for task in helpers:
+                task.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+        if error_text:
+            self._report(port, f"an error occurred forwarding {port.local} -> {port.remote}: "
+                               f"{error_text.decode('utf-8', 'replace')}")
+            if self._failure is not None and not self._failure.done():
+                self._failure.set_exception(LostConnection())
+
+
+def _network(address: ListenAddress) -> str:
+    return "tcp4" if address.family == socket.AF_INET else "tcp6"
+
+
+def _go_socket_error(exc: OSError) -> str:
+    """Go's syscall text for the common bind failures."""
+    import errno
+
+    return {errno.EADDRINUSE: "bind: address already in use",
+            errno.EADDRNOTAVAIL: "bind: cannot assign requested address",
+            errno.EACCES: "bind: permission denied"}.get(exc.errno or 0, (exc.strerror or str(exc)).lower())
+
+
+def _go_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def websocket_dialer(client: Any, namespace: str, pod: str) -> Dial:
+    """A Dial for `pods/<pod>/portforward` through `client` (a RestClient): the same server, TLS, credentials,
+    impersonation and User-Agent as its REST calls."""
+    from urllib.parse import quote, urlsplit
+
+    import httpx
+    import websockets.asyncio.client
+
+    from pykubectl.client.transport import build_ssl_context, is_tls, user_agent
+
+    settings = client.settings
+    path = f"/api/v1/namespaces/{quote(namespace, safe='')}/pods/{quote(pod, safe='')}/portforward"
+    base = urlsplit(client.url(path))
+    scheme = "wss" if base.scheme == "https" else "ws"
+    ssl_context = None
+    if is_tls(settings):
+        client._current_transport()  # an exec plugin's client certificate, when it gives one
+        ssl_context = build_ssl_context(settings, client._client_cert)
+    auth = client._static_auth or client._exec
+
+    def headers_for(url: str) -> list[tuple[str, str]]:
+        request = httpx.Request("GET", url)
+        if auth is not None:
+            request = next(auth.sync_auth_flow(request))
+        found = [(k, v) for k, v in request.headers.multi_items() if k.lower() == "authorization"]
+        return found + list(client._extra_headers)
+
+    async def dial(remote: int) -> Any:
+        url = f"{scheme}://{base.netloc}{base.path}?ports={remote}"
+        kwargs: dict[str, Any] = {}
+        if ssl_context is not None:
+            kwargs["ssl"] = ssl_context
+            if settings.tls_server_name:
+                kwargs["server_hostname"] = settings.tls_server_name
+        try:
+            return await websockets.asyncio.client.connect(
+                url, subprotocols=[SUBPROTOCOL], additional_headers=headers_for(url.replace("ws", "http", 1)),
+                user_agent_header=user_agent(), compression=None, max_size=None, ping_interval=None,
+                open_timeout=30, **kwargs)
+        except websockets.exceptions.InvalidStatus as exc:
+            response = exc.response
+            body = (response.body or b"").decode("utf-8", "replace")
+            raise KubectlError(f"unable to upgrade connection: {_status_message(body)}") from None
+
+    return dial
+
+
+def _status_message(body: str) -> str:
+    import json
+
+    try:
+        return json.loads(body).get("message") or body
+    except (ValueError, AttributeError):
+        return body
