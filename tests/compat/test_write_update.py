@@ -222,3 +222,48 @@ def test_replace_from_stdin_with_force(harness):
 @pytest.mark.parametrize("verb", ["label", "annotate", "scale", "patch", "replace"])
 def test_help(harness, verb):
     harness.check((verb, "--help"), state=False)
+
+
+CRD = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+       "metadata": {"name": "crontabs.stable.example.com"},
+       "spec": {"group": "stable.example.com", "scope": "Namespaced",
+                "names": {"plural": "crontabs", "singular": "crontab", "kind": "CronTab", "shortNames": ["ct"]},
+                "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+                    "type": "object", "x-kubernetes-preserve-unknown-fields": True}}}]}}
+CRONTAB = {"apiVersion": "stable.example.com/v1", "kind": "CronTab", "metadata": {"name": "ct1"},
+           "spec": {"cron": "* * * * *"}}
+
+
+@pytest.mark.parametrize("args", [
+    ("patch", "ct", "ct1", "-p", '{"spec":{"a":1}}'),
+    ("patch", "ct", "ct1", "--type=merge", "-p", '{"spec":{"a":1}}', "-o", "jsonpath={.spec}"),
+    ("patch", "-f", "ct.yaml", "--local", "-p", '{"spec":{"a":1}}'),
+    ("label", "crontab", "ct1", "a=b"),
+    ("annotate", "crontabs.stable.example.com/ct1", "a=b", "-o", "name"),
+    ("delete", "ct", "ct1"),
+    ("replace", "-f", "ct.yaml", "-o", "jsonpath={.spec}"),
+], ids=" ".join)
+def test_custom_resources(harness, args):
+    """Custom resources: strategic merge is refused (by the server, or on the client for --local)."""
+    harness.write_files({"ct.yaml": yaml_text({**CRONTAB, "spec": {"cron": "5 * * * *"}})})
+
+    def setup():
+        response = harness.http.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json=CRD)
+        assert response.status_code == 201, response.text
+        path = "/apis/stable.example.com/v1/namespaces/default/crontabs"
+        for _ in range(50):  # the new API appears shortly after the CRD is stored
+            response = harness.http.post(path, json=CRONTAB)
+            if response.status_code == 201:
+                return
+            __import__("time").sleep(0.05)
+        raise AssertionError(response.text)
+
+    original = harness.prepare
+
+    def prepare(objects):
+        original(objects)
+        setup()
+
+    harness.prepare = prepare
+    result, _ = harness.check(args)
+    assert result.stderr or result.stdout
