@@ -121,6 +121,7 @@ class Applier:
         self.warn = warn
         self.sleep = sleep
         self.metadata = PatchMetadata(client)
+        self._schemas: dict = {}
 
     def _params(self) -> dict:
         return write_params(self.field_manager, self.dry_run, self.validation)
@@ -144,6 +145,8 @@ class Applier:
                 raise with_source(f"retrieving current configuration of:\n{_gvr_text(target)}\nfrom server for:",
                                   source, exc) from None
             return self._create(target, obj, source)
+        if self.dry_run == "client":  # kubectl 1.32 computes no patch: the live object, "configured"
+            return Applied("configured", current)
         annotations = (current.get("metadata") or {}).get("annotations") or {}
         if LAST_APPLIED not in annotations:
             self.warn(MISSING_ANNOTATION_WARNING.format(name=f"{target.type.group_resource}/{target.name}"))
@@ -171,12 +174,22 @@ class Applier:
         return Applied("created", created)
 
     def _compute(self, target: Target, current: dict, modified: dict) -> tuple[str, str, dict]:
+        """patchSimple's choice: OpenAPI v3 strategic metadata, else kubectl's scheme, else a JSON merge patch."""
         from pykubectl.resources import three_way
 
         annotations = (current.get("metadata") or {}).get("annotations") or {}
         original_text = annotations.get(LAST_APPLIED) or ""
         original = json.loads(original_text) if original_text.strip() else None
-        kind, schema = self.metadata.strategy_for(target.type)
+        v3 = self.metadata.v3_schema(target.type)
+        if v3 is not None:
+            try:
+                patch = three_way.three_way_strategic_patch(original, modified, current, v3, self.overwrite)
+                self._schemas[target.type] = ("strategic", v3)
+                return "strategic", three_way.patch_json(patch), patch
+            except three_way.ThreeWayError as exc:
+                self.warn(f"warning: error calculating patch from openapi v3 spec: {exc}\n")
+        kind, schema = self.metadata.fallback_for(target.type)
+        self._schemas[target.type] = (kind, schema)
         try:
             if kind == "strategic":
                 patch = three_way.three_way_strategic_patch(original, modified, current, schema, self.overwrite)
@@ -224,7 +237,7 @@ class Applier:
 
         try:
             if kind == "strategic":
-                _, schema = self.metadata.strategy_for(target.type)
+                _, schema = self.metadata.fallback_for(target.type)
                 return patches.apply_strategic_merge_patch(current, patch, schema)
             return patches.apply_merge_patch(current, patch)
         except patches.PatchError as exc:

@@ -63,17 +63,68 @@ class PatchMetadata:
             return STRATEGIC_CONTENT_TYPE in content
         return False
 
-    def strategy_for(self, resource: ResourceType):
+    def v3_schema(self, resource: ResourceType) -> V3PatchMeta | None:
+        document = self._document(resource)
+        if document is None or not self._supports_strategic(document, resource):
+            return None
+        schemas = (document.get("components") or {}).get("schemas") or {}
+        wanted = (resource.group, resource.version, resource.kind)
+        for schema in schemas.values():
+            for gvk in (schema or {}).get("x-kubernetes-group-version-kind") or ():
+                if (gvk.get("group", ""), gvk.get("version"), gvk.get("kind")) == wanted:
+                    return V3PatchMeta(schema, schemas)
+        return None
+
+    def fallback_for(self, resource: ResourceType):
         from pykubectl.resources.patches import PatchSchema
 
         document = self._document(resource)
-        if document is not None and self._supports_strategic(document, resource):
-            schema = PatchSchema.for_kind(document, resource.group, resource.version, resource.kind)
-            if schema is not None:
-                return "strategic", schema
         if is_builtin_group(resource.group):
             schema = None
             if document is not None:
                 schema = PatchSchema.for_kind(document, resource.group, resource.version, resource.kind)
             return "strategic", schema or PatchSchema.none()
         return "merge", None
+
+
+class V3PatchMeta:
+    """strategicpatch.PatchMetaFromOpenAPIV3: one schema node and the document's components."""
+
+    def __init__(self, node: dict | None, schemas: dict, merge_key: str = "", strategies: tuple[str, ...] = ()):
+        self.node = node
+        self.schemas = schemas
+        self.merge_key = merge_key
+        self.strategies = strategies
+
+    def _resolve(self, node: dict) -> dict:
+        if node.get("allOf"):
+            node = node["allOf"][0] or {}
+        ref = node.get("$ref")
+        if ref:
+            name = ref.removeprefix("#/components/schemas/")
+            if name not in self.schemas:
+                from pykubectl.resources.three_way import ThreeWayError
+
+                raise ThreeWayError(f"unable to resolve {ref} in OpenAPI V3")
+            node = self.schemas[name] or {}
+        return node
+
+    def field(self, key: str) -> V3PatchMeta:
+        from pykubectl.resources.three_way import ThreeWayError
+
+        if self.node is None:
+            return V3PatchMeta(None, self.schemas)
+        properties = self.node.get("properties") or {}
+        if key not in properties:
+            raise ThreeWayError(f'unable to find api field "{key}"')
+        sub = properties[key] or {}
+        strategy = str(sub.get("x-kubernetes-patch-strategy") or "")
+        return V3PatchMeta(self._resolve(sub), self.schemas, str(sub.get("x-kubernetes-patch-merge-key") or ""),
+                           tuple(s for s in strategy.split(",") if s) if strategy else ())
+
+    def items(self) -> V3PatchMeta:
+        if self.node is None:
+            return self
+        items = self.node.get("items")
+        node = self._resolve(items) if isinstance(items, dict) else self.node
+        return V3PatchMeta(node, self.schemas)

@@ -7,7 +7,8 @@ API:
   (`core` meaning the legacy group), with kubectl's error for any other shape; an empty list is the default.
 * `prune(client, mapper, allowlist, namespaces, visited_uids, selector, dry_run, cascade, grace_period)`
   yields kubectl's output lines (`pod/x pruned`, with the dry-run suffix): for every visited namespace and
-  every namespaced kind, then once for the cluster-scoped kinds, each listed object with the annotation
+  every namespaced kind, then once for the cluster-scoped kinds (the defaults include Namespace and
+  PersistentVolume), each listed object with the annotation
   whose uid was not applied is deleted (not with --dry-run=client; dryRun=All with --dry-run=server).
 """
 
@@ -46,7 +47,8 @@ def parse_allowlist(mapper: RestMapper, values) -> list[ResourceType]:
 
 def _mappings(mapper: RestMapper, allowlist: list[ResourceType], namespace_specified: bool):
     if not allowlist:
-        kinds = list(DEFAULT_NAMESPACED) + ([] if namespace_specified else list(DEFAULT_CLUSTER))
+        # kubectl 1.32 still prunes the cluster-scoped defaults (and warns that it will stop doing so)
+        kinds = list(DEFAULT_NAMESPACED) + list(DEFAULT_CLUSTER)
         allowlist = []
         for group, version, kind in kinds:
             try:

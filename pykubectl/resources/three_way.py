@@ -131,8 +131,20 @@ def _diff_maps(original: dict, modified: dict, schema, options: _Options) -> dic
     return patch
 
 
+def _lookup(schema, key: str, original, modified):
+    """A field's patch metadata; a failed lookup only matters when the two values differ (handleMapDiff)."""
+    try:
+        return schema.field(key)
+    except ThreeWayError:
+        if original == modified:
+            return None
+        raise
+
+
 def _map_diff(key: str, original: dict, modified: dict, patch: dict, schema, options: _Options) -> None:
-    sub = schema.field(key)
+    sub = _lookup(schema, key, original, modified)
+    if sub is None:
+        return
     retain, strategy = _strategies(sub)
     if strategy == "replace":
         if not options.ignore_changes:
@@ -144,7 +156,9 @@ def _map_diff(key: str, original: dict, modified: dict, patch: dict, schema, opt
 
 
 def _slice_diff(key: str, original: list, modified: list, patch: dict, schema, options: _Options) -> None:
-    sub = schema.field(key)
+    sub = _lookup(schema, key, original, modified)
+    if sub is None:
+        return
     retain, strategy = _strategies(sub)
     if strategy != "merge":
         if not options.ignore_changes and original != modified:

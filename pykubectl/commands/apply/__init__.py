@@ -18,7 +18,7 @@ HELP = ("Apply a configuration to a resource by file name or stdin. The resource
         "functionality is not yet complete. Do not use unless you are aware of what the current state is. See "
         "https://issues.k8s.io/34274.")
 EXAMPLES = (
-    '"  # Apply the configuration in pod.json to a pod\n'
+    '  # Apply the configuration in pod.json to a pod\n'
     '  kubectl apply -f ./pod.json\n'
     '  \n'
     '  # Apply resources from a directory containing kustomization.yaml - e.g. dir/kustomization.yaml\n'
@@ -247,11 +247,7 @@ def run(options: ApplyOptions, session) -> None:
         filenames, stdin = ("-",), _kustomize(options.kustomize)
     request = SelectionRequest(filenames=filenames, recursive=options.recursive, label_selector=options.selector)
     selection = select(request, session.mapper, namespace, explicit_ns, stdin=stdin)
-    targets: list[Target] = []
-    errors: list[Exception] = []
-    for item in selection.items:
-        for member in item if isinstance(item, list) else [item]:
-            (targets if isinstance(member, Target) else errors).append(member)
+    targets, errors = _visit(selection.items, validation)
     if not targets and not errors:
         raise KubectlError("no objects passed to apply")
 
@@ -294,15 +290,69 @@ def run(options: ApplyOptions, session) -> None:
         if len(results) == 1:
             out.write(printer(results[0], ""))
         else:
-            out.write(printer({"apiVersion": "v1", "items": results, "kind": "List", "metadata": {}}, ""))
+            out.write(printer(_typed_list(results, options.output), ""))
         out.flush()
     if options.prune:
         from pykubectl.resources.prune import prune
 
+        if not allowlist:
+            _klog_warning(session.streams.err, "prune.go:71", PRUNE_DEPRECATION)
         for line in prune(session.client, session.mapper, allowlist, visited_namespaces, visited_uids,
                           options.selector, dry_run, options.cascade, options.grace_period):
             out.write(line)
             out.flush()
+
+
+PRUNE_DEPRECATION = ("Deprecated: kubectl apply will no longer prune non-namespaced resources by default when used "
+                     "with the --namespace flag in a future release. To preserve the current behaviour, list the "
+                     "resources you want to target explicitly in the --prune-allowlist flag.")
+
+
+def _klog_warning(err, where: str, message: str) -> None:
+    """klog.Warning's line, which kubectl writes at every verbosity."""
+    import os
+    import time
+
+    now = time.time()
+    stamp = time.strftime("%m%d %H:%M:%S", time.localtime(now))
+    err.write(f"W{stamp}.{int((now % 1) * 1_000_000):06d} {os.getpid():7d} {where}] {message}\n")
+    err.flush()
+
+
+def _visit(items, validation: str):
+    """The builder's objects: with validation on, a document whose kind is unknown makes kubectl try to
+    download the OpenAPI v2 schema, which fails on a v3-only server and ends that file (create does the same)."""
+    from pykubectl.client.status import go_quote
+    from pykubectl.resources.selection import Target
+
+    targets: list[Target] = []
+    errors: list[Exception] = []
+    stopped: set[str] = set()
+    for item in items:
+        for member in item if isinstance(item, list) else [item]:
+            if isinstance(member, Target):
+                if member.manifest is None or member.manifest.source not in stopped:
+                    targets.append(member)
+                continue
+            source = _mapping_error_source(member)
+            if source is not None and validation != "Ignore":
+                if source not in stopped:
+                    stopped.add(source)
+                    errors.append(KubectlError(
+                        f"error validating {go_quote(source)}: error validating data: failed to download openapi: "
+                        "the server could not find the requested resource; if you choose to ignore these errors, "
+                        "turn validation off with --validate=false"))
+                continue
+            errors.append(member)
+    return targets, errors
+
+
+def _mapping_error_source(error: Exception) -> str | None:
+    text = str(error)
+    marker = '" from "'
+    if not text.startswith("resource mapping not found for name:") or marker not in text:
+        return None
+    return text.split(marker, 1)[1].split('": no matches for kind', 1)[0]
 
 
 def _kustomize(directory: str):
@@ -327,18 +377,40 @@ def _printer(options: ApplyOptions, dry_run: str):
     from pykubectl.resources.dry_run import dry_run_suffix
 
     suffix = dry_run_suffix(dry_run)
-    if not options.output or options.output == "name":
+    if options.output == "name":  # an explicit -o name prints no operation (nor a dry-run mark)
+        return lambda obj, operation: to_name(obj, "")
+    if not options.output:
         return lambda obj, operation: to_name(obj, operation + suffix if operation else "")
     printer = printer_for(options.output, allowed=GENERIC_FORMATS, template_argument=options.template,
                           allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
+    in_order = printer
+    if options.output.lower() == "json":
+        in_order = printer_for(options.output, allowed=GENERIC_FORMATS, sort_keys=False)
     strip = options.output.lower() in ("json", "yaml") and not options.show_managed_fields
 
     def emit(obj, _operation):
         if strip:
             obj = _without_managed_fields(obj)
+        if obj.get("kind") == "List" and next(iter(obj)) == "kind":
+            return in_order(obj)
         return printer(obj)
 
     return emit
+
+
+def _typed_list(items: list[dict], output: str) -> dict:
+    """A corev1.List: -o json writes its struct fields in declaration order, the items' keys sorted."""
+    if output.lower() != "json":
+        return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {}}
+    return {"kind": "List", "apiVersion": "v1", "metadata": {}, "items": [_sorted(item) for item in items]}
+
+
+def _sorted(value):
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
 
 
 def _without_managed_fields(obj: dict) -> dict:
