@@ -278,3 +278,20 @@ class PrintErrorWithOutput(PrintError):
     def __init__(self, message: str, stdout: str):
         super().__init__(message)
         self.stdout_text = stdout
+
+
+class DiffError(KubectlError):
+    """kubectl diff's failures exit one higher than other commands' (cmdutil.CheckDiffErr)."""
+
+    exit_code = 2
+
+
+class DiffExitStatus(KubectlError):
+    """The diff program's own status (1: differences found), passed through without a message."""
+
+    def __init__(self, code: int):
+        super().__init__("")
+        self.exit_code = code
+
+    def render(self) -> str:
+        return ""

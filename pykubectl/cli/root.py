@@ -30,6 +30,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("exec", "pykubectl.commands.exec", "Execute a command in a container", TROUBLESHOOTING),
     CommandSpec("port-forward", "pykubectl.commands.port_forward", "Forward one or more local ports to a pod",
                 TROUBLESHOOTING),
+    CommandSpec("proxy", "pykubectl.commands.proxy", "Run a proxy to the Kubernetes API server", TROUBLESHOOTING),
     CommandSpec("events", "pykubectl.commands.events", "List events", TROUBLESHOOTING),
     CommandSpec("diff", "pykubectl.commands.diff", "Diff the live version against a would-be applied version",
                 ADVANCED),

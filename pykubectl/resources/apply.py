@@ -12,6 +12,8 @@ API:
 * `.server_side(target, force_conflicts, subresource="") -> Applied`: PATCH application/apply-patch+yaml
   with the manifest as JSON, kubectl's conflict guidance on 409, then the last-applied and CSA→SSA managed
   fields migration kubectl performs with the default field manager `kubectl`.
+* `.merged(target, current, server_side, force_conflicts, lock=True) -> dict`: what `kubectl diff` compares
+  the live object with (server dry runs of create, the three-way patch or server-side apply).
 * `Applied(operation, obj, patch)`: operation is created / configured / unchanged / serverside-applied.
 * `modified_configuration(obj, annotate)`: util.GetModifiedConfiguration as a dict.
 """
@@ -273,6 +275,38 @@ class Applier:
                                    f"one:\n\n{exc}.\n\nAdditionally, an error occurred attempting to restore the "
                                    f"original object:\n\n{again}") from None
             raise
+
+    # -- what diff compares with --------------------------------------------------------------------------
+
+    def merged(self, target: Target, current: dict | None, server_side: bool, force_conflicts: bool,
+               lock: bool = True) -> dict:
+        """kubectl diff's InfoObject.Merged: the object as the server would store it, by a dry-run create, a
+        dry-run three-way patch (from the manifest without the annotation, pinned to the live
+        resourceVersion unless `lock` is off) or a dry-run server-side apply."""
+        obj = with_manifest_namespace(target)
+        path = target.type.object_path(target.name, target.namespace or None)
+        params = write_params(self.field_manager, "server")
+        if server_side:
+            return self.client.request_json(
+                "PATCH", path, {**params, "force": "true" if force_conflicts else "false"},
+                content=go_compact_json(obj).encode(), headers={"Content-Type": "application/apply-patch+yaml"})
+        if current is None:
+            return self.client.request_json("POST", target.type.collection_path(target.namespace or None), params,
+                                            json=obj)
+        modified = modified_configuration(obj, annotate=False)
+        kind, text, patch = self._compute(target, current, modified)
+        if text == "{}":
+            return current
+        if lock:
+            from pykubectl.resources import three_way
+
+            patch.setdefault("metadata", {})["resourceVersion"] = (current.get("metadata") or {}).get(
+                "resourceVersion", "")
+            text = three_way.patch_json(patch)
+        content_type = ("application/strategic-merge-patch+json" if kind == "strategic"
+                        else "application/merge-patch+json")
+        return self.client.request_json("PATCH", path, params, content=text.encode(),
+                                        headers={"Content-Type": content_type})
 
     # -- server-side -------------------------------------------------------------------------------------
 

@@ -224,7 +224,7 @@ def command(**params) -> None:
 def run(options: ApplyOptions, session) -> None:
     from pykubectl.resources.apply import Applier
     from pykubectl.resources.dry_run import collected_error, parse_dry_run, validation_directive
-    from pykubectl.resources.selection import SelectionRequest, Target, select
+    from pykubectl.resources.selection import SelectionRequest, select
 
     dry_run = parse_dry_run(options.dry_run)
     if not options.filenames and not options.kustomize:
