@@ -233,6 +233,7 @@ def command(**params) -> None:
     query = options.to_query()
     obj = fetch_object(session, options, namespace)
     options.validate(query)
+    _catch_interrupts()
     try:
         run(options, session, obj, query)
     except KeyboardInterrupt:
@@ -242,6 +243,14 @@ def command(**params) -> None:
 for _param in command.params:
     if _param.name == "tail":
         _param.pflag_default_text = "-1"  # type: ignore[attr-defined]
+
+
+def _catch_interrupts() -> None:
+    """kubectl's interrupt handler takes SIGINT even when the shell started it ignored (a background job)."""
+    import signal
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def fetch_object(session, options: LogsOptions, namespace: str) -> dict:

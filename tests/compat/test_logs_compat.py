@@ -307,3 +307,24 @@ def test_found_pods_notice_names_the_pod_it_uses(runners, env):
     result = runners.assert_same("logs", "deploy/web", env=env)
     pod = result.stderr.removeprefix("Found 2 pods, using pod/").strip()
     assert result.stdout == f"hello from {pod}\n"
+
+
+@pytest.mark.parametrize("args", [("deploy/web", "-f"), ("-l", "app=web", "-f", "--prefix")])
+def test_ctrl_c_stops_following_with_exit_1(state, args):
+    """SIGINT while following: kubectl's interrupt handler stops the streams and exits 1 without a message."""
+    import signal
+    import sys
+
+    env = _isolated_env(state["home"], {"KUBECONFIG": state["KUBECONFIG"]})
+    results = []
+    for argv in ([require_real_kubectl()], [sys.executable, "-m", "pykubectl"]):
+        proc = subprocess.Popen([*argv, "logs", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                text=True)
+        expected = 2 if "-l" in args else 1
+        first = "".join(proc.stdout.readline() for _ in range(expected))  # every stream is open and waiting
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=20)
+        results.append((proc.returncode, sorted((first + rest).splitlines()), err))
+    assert results[0] == results[1]
+    assert results[1][0] == 1 and len(results[1][1]) == expected
+    assert "Traceback" not in results[1][2]
