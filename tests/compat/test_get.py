@@ -294,8 +294,8 @@ WATCHES = [
 
 @pytest.mark.parametrize("args", WATCHES, ids=" ".join)
 def test_get_watch_until_the_server_closes(runners, state, args):
-    # --request-timeout makes the server end the watch after a second; kubectl then exits 0.
-    same(runners, state, "get", *args, "--request-timeout=1s")
+    # --request-timeout makes the server end the watch after half a second; kubectl then exits 0.
+    same(runners, state, "get", *args, "--request-timeout=500ms")
 
 
 def _rest_client(kubeconfig: str):
