@@ -170,7 +170,8 @@ def _watch(options: EventsOptions, session, path: str, params: dict, printer, ke
         if not type(exc).__module__.startswith(("httpx", "httpcore")):
             raise
     except KeyboardInterrupt:
-        pass
+        # kubectl's interrupt handler cancels the watch, then exits 1 without a message
+        raise PlainError("") from None
 
 
 def _print_stream(stream, options: EventsOptions, out, printer, keep_managed: bool, writer) -> None:
