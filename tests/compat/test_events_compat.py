@@ -40,6 +40,18 @@ EVENTS = [
      "count": 2, "firstTimestamp": "2022-02-01T00:00:00Z", "lastTimestamp": "2022-03-01T10:00:00Z"},
 ]
 
+# Metadata of every shape, for the typed (struct-ordered) JSON.
+META = [
+    {"metadata": {"name": "meta.1", "namespace": "meta", "annotations": {"z": "1", "a": "2"}, "labels": {"x": "why"},
+                  "finalizers": ["example.com/f"],
+                  "ownerReferences": [{"apiVersion": "v1", "kind": "Pod", "name": "owner", "uid": "u-1",
+                                       "controller": True}]},
+     "involvedObject": {"kind": "Pod", "name": "web", "namespace": "meta", "apiVersion": "v1",
+                        "resourceVersion": "77", "fieldPath": "spec.containers{a}"},
+     "related": {"kind": "Node", "name": "n1"}, "reason": "Meta", "message": "m", "type": "Normal", "count": 0,
+     "firstTimestamp": "2024-01-01T00:00:00Z"},
+]
+
 # Fourteen more in one namespace, each with its own time: more than Go's insertion-sort cut-off of 12.
 MANY = [
     {"metadata": {"name": f"many.{i:02d}", "namespace": "busy"},
@@ -98,6 +110,8 @@ LIST_ARGS = [
     ("-n", "empty"),
     ("--chunk-size=2", "-A"),
     ("-o", "json"),
+    ("-o", "json", "-n", "meta", "--show-managed-fields"),
+    ("-o", "yaml", "-n", "meta"),
     ("-o", "yaml", "-n", "kube-system"),
     ("-o", "yaml", "--show-managed-fields", "--for", "pod/web"),
     ("-o", "name", "-A"),
@@ -128,7 +142,7 @@ ERROR_ARGS = [
 
 def test_events_variants(runners, env, tmp_path):
     """Seeded once (kubectl create is the slow part), then every variant compared in turn."""
-    _create(runners, env, tmp_path, EVENTS + MANY + TIES, namespaces=("busy", "ties"))
+    _create(runners, env, tmp_path, EVENTS + MANY + TIES + META, namespaces=("busy", "ties", "meta"))
     for args in LIST_ARGS:
         assert runners.assert_same("events", *args, env=env).exit_code == 0
     for args in ERROR_ARGS:
