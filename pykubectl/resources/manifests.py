@@ -57,14 +57,19 @@ def check_paths(filenames: Sequence[str], recursive: bool = False) -> None:
 
 
 def read_manifests(filenames: Sequence[str], recursive: bool = False,
-                   stdin: TextIO | None = None) -> Iterator[Manifest | ManifestError]:
+                   stdin: TextIO | None = None) -> Iterator[Manifest | KubectlError]:
     check_paths(filenames, recursive)
     for name in filenames:
         if name == "-":
             text = stdin.read() if stdin is not None else ""
             yield from _objects(text, STDIN_SOURCE)
         elif _is_url(name):
-            yield from _objects(_fetch_url(name), name)
+            try:
+                text = _fetch_url(name)
+            except KubectlError as exc:  # reported with the other documents' errors, as kubectl's URLVisitor
+                yield exc  # type: ignore[misc]
+                continue
+            yield from _objects(text, name)
         else:
             paths = [name] if os.path.exists(name) else sorted(__import__("glob").glob(name))
             for path in paths:
@@ -270,13 +275,21 @@ def _is_url(name: str) -> bool:
 
 
 def _fetch_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
     import httpx
 
+    from pykubectl.errors import TransportError
+
+    host = urlsplit(url).netloc
     try:
         response = httpx.get(url, follow_redirects=True, timeout=30)
+    except httpx.ConnectError as exc:
+        detail = f"dial tcp {host}: connect: connection refused" if "refused" in str(exc) else str(exc)
+        raise TransportError("GET", url, detail, host) from None
     except httpx.HTTPError as exc:
-        raise KubectlError(f'unable to read URL "{url}", server reported {exc}') from None
+        raise TransportError("GET", url, str(exc) or type(exc).__name__, host) from None
     if response.status_code != 200:
-        raise KubectlError(f'unable to read URL "{url}", server reported {response.status_code} '
-                           f"{response.reason_phrase}, status code={response.status_code}")
+        raise ManifestError(f'unable to read URL "{url}", server reported {response.status_code} '
+                            f"{response.reason_phrase}, status code={response.status_code}")
     return response.text

@@ -347,3 +347,29 @@ def test_get_watch_prints_changes_as_they_happen(runners, state, args):
         expected, actual = both()
     assert "w9" in expected[0]
     assert actual == expected
+
+
+@pytest.fixture(scope="module")
+def manifest_url(state):
+    """An HTTP server on the module's manifest directory, for -f URL."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(state["files"])))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("args", [
+    ("{url}/two.yaml",), ("{url}/cm.yaml", "-o", "name"), ("{url}/missing.yaml",), ("{url}/nothere.yaml",),
+    ("{url}/nothere.yaml", "-o", "json"), ("http://127.0.0.1:1/x.yaml",), ("{url}/two.yaml", "-f", "{url}/bad.yaml"),
+])
+def test_get_from_urls(runners, state, manifest_url, args):
+    same(runners, state, "get", "-f", *(a.replace("{url}", manifest_url) for a in args))
