@@ -343,3 +343,44 @@ def test_normalise_keeps_patch_bodies_comparable():
     assert not same_logged_body("abc [truncated 2 chars]", "abcd")
     assert not same_logged_body("abc [truncated 2 chars]", "abxde")
     assert normalise_text("2026-11-28T11:21:21Z") == "TIME"
+
+
+LAST_APPLIED_CASES = [
+    pytest.param((("apply", "-f", "d-annot.yaml"),), ("view-last-applied", "deploy/web"), id="view-yaml"),
+    pytest.param((("apply", "-f", "d-annot.yaml"),), ("view-last-applied", "deploy/web", "-o", "json"),
+                 id="view-json"),
+    pytest.param((("apply", "-f", "cms.yaml"),), ("view-last-applied", "-f", "cms.yaml"), id="view-file"),
+    pytest.param((("apply", "-f", "cms.yaml"),), ("view-last-applied", "cm", "-l", "app=web"), id="view-selector"),
+    pytest.param((("create", "-f", "cm.yaml"),), ("view-last-applied", "cm/cm1"), id="view-missing"),
+    pytest.param((("apply", "-f", "cm.yaml"),), ("view-last-applied", "cm/cm1", "-o", "wide"), id="view-bad-output"),
+    pytest.param((("apply", "-f", "cm.yaml"),), ("view-last-applied", "cm/nope"), id="view-not-found"),
+    pytest.param((("apply", "-f", "cm.yaml"),), ("set-last-applied", "-f", "cm-b.yaml"), id="set"),
+    pytest.param((("apply", "-f", "cm.yaml"),), ("set-last-applied", "-f", "cm.yaml"), id="set-unchanged"),
+    pytest.param((("create", "-f", "cm.yaml"),), ("set-last-applied", "-f", "cm-b.yaml"), id="set-missing"),
+    pytest.param((("create", "-f", "cm.yaml"),), ("set-last-applied", "-f", "cm-b.yaml", "--create-annotation"),
+                 id="set-create-annotation"),
+    pytest.param((("apply", "-f", "cm.yaml"),), ("set-last-applied", "-f", "cm-b.yaml", "--dry-run=client"),
+                 id="set-dry-run"),
+    pytest.param((("apply", "-f", "cm.yaml"),), ("set-last-applied", "-f", "cm-b.yaml", "-o", "yaml"),
+                 id="set-yaml"),
+]
+
+
+@pytest.mark.parametrize(("steps", "args"), LAST_APPLIED_CASES)
+def test_last_applied_subcommands_match_kubectl(harness, steps, args):
+    check(harness, args, steps)
+
+
+def test_then_apply_after_set_last_applied(harness):
+    """set-last-applied changes what the next apply deletes: both tools then send the same patch."""
+    check(harness, ("-f", "cm.yaml"), steps=[("apply", "-f", "cm-b.yaml"), ("apply", "set-last-applied", "-f",
+                                                                               "cm.yaml")])
+
+
+@pytest.mark.parametrize("verb", ["view-last-applied", "set-last-applied"])
+def test_last_applied_help_matches_kubectl(runners, verb):
+    runners.assert_same("apply", verb, "--help")
+
+
+def test_view_last_applied_by_file_without_annotation(harness):
+    check(harness, ("view-last-applied", "-f", "cm.yaml"), steps=[("create", "-f", "cm.yaml")])

@@ -84,7 +84,8 @@ class _ApplyCommand(KubectlCommand):
         if sub is not None:
             name, rest = sub
             command = self._subcommand(name)
-            with command.make_context(name, rest, parent=ctx) as sub_ctx:
+            # named "apply <sub>" under the root, so the help's path has no usage pieces of apply's own
+            with command.make_context(f"{ctx.info_name} {name}", rest, parent=ctx.parent or ctx) as sub_ctx:
                 return command.invoke(sub_ctx)
         return super().invoke(ctx)
 
