@@ -217,7 +217,7 @@ def _group_kind(resource) -> str:
 
 
 def _print_human(options: GetOptions, session, selection, fetcher) -> None:
-    from pykubectl.printing.table import TableOptions, TablePrinter, align
+    from pykubectl.printing.table import TableOptions, TablePrinter, align, colourise
 
     out = session.streams.out
     kinds = {(t.type.group, t.type.version, t.type.kind) for t in selection.targets()}
@@ -232,6 +232,8 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
     written = 0
     separator_ready = False
 
+    colour = session.streams.colour_enabled()
+
     def emit(text: str) -> None:
         nonlocal written, separator_ready
         if not text:
@@ -239,7 +241,7 @@ def _print_human(options: GetOptions, session, selection, fetcher) -> None:
         if separator_ready:
             out.write("\n")
             separator_ready = False
-        out.write(text)
+        out.write(colourise(text, not options.no_headers) if colour else text)
         written += len(text)
 
     pending: list[str] = []  # the current type's lines; aligned together when the type changes, as kubectl

@@ -295,3 +295,47 @@ def align(text: str, minwidth: int = 6, padding: int = 3) -> str:
     for row in rows:
         out.append("".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + row[-1] + "\n")
     return "".join(out)
+
+
+_BOLD, _GREEN, _YELLOW, _RED, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[0m"
+_GOOD = {"Running", "Ready", "Active", "Completed", "Succeeded", "Bound", "Available", "Complete", "True"}
+_WAITING = {"Pending", "ContainerCreating", "PodInitializing", "Terminating", "NotReady", "Unknown",
+            "SchedulingGated", "Released", "Suspended"}
+
+
+def _status_colour(status: str) -> str:
+    base = status.split(",")[0].split(":")[0]
+    if base in _GOOD:
+        return _GREEN
+    if base in _WAITING or base.startswith("Init"):
+        return _YELLOW
+    return _RED
+
+
+def colourise(text: str, headers: bool = True) -> str:
+    """Terminal colour for aligned table text: a bold header, the STATUS column by health.
+
+    Applied after alignment, so escape codes never change column widths; only for a terminal (the
+    caller checks), since kubectl itself prints no colour and pipes must stay byte-identical."""
+    import re
+
+    lines = text.split("\n")
+    if not lines or not lines[0] or not headers:
+        return text
+    header = lines[0]
+    starts = [m.start() for m in re.finditer(r"\S+(?: \S+)*", header)]
+    names = [m.group(0) for m in re.finditer(r"\S+(?: \S+)*", header)]
+    out = [f"{_BOLD}{header}{_RESET}"]
+    status_index = names.index("STATUS") if "STATUS" in names else -1
+    for line in lines[1:]:
+        if status_index < 0 or not line:
+            out.append(line)
+            continue
+        start = starts[status_index]
+        end = starts[status_index + 1] if status_index + 1 < len(starts) else len(line)
+        cell = line[start:end].rstrip()
+        if not cell:
+            out.append(line)
+            continue
+        out.append(f"{line[:start]}{_status_colour(cell)}{cell}{_RESET}{line[start + len(cell):]}")
+    return "\n".join(out)

@@ -106,3 +106,19 @@ def test_align_matches_the_general_tabwriter(text):
     from pykubectl.printing.table import align
 
     assert align(text) == format_text(text)
+
+
+def test_colour_marks_the_header_and_status_cells_without_moving_columns():
+    from pykubectl.printing.table import colourise
+
+    text = format_text("NAME\tSTATUS\tAGE\na\tRunning\t1s\nb\tCrashLoopBackOff\t2s\nc\tPending\t3s\n")
+    coloured = colourise(text)
+    lines = coloured.split("\n")
+    assert lines[0] == "\x1b[1mNAME   STATUS             AGE\x1b[0m"
+    assert lines[1] == "a      \x1b[32mRunning\x1b[0m            1s"
+    assert lines[2] == "b      \x1b[31mCrashLoopBackOff\x1b[0m   2s"
+    assert lines[3] == "c      \x1b[33mPending\x1b[0m            3s"
+    import re
+
+    assert re.sub("\x1b\\[[0-9;]*m", "", coloured) == text
+    assert colourise(text, headers=False) == text
