@@ -71,7 +71,7 @@ class ExplainOptions:
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
     options = ExplainOptions.from_flags(params)
-    session = current_session()
+    session = current_session(namespace_first=False)  # explain never reads the namespace
     _ = session.mapper  # kubectl's Complete builds the mapper and clients before Validate
     options.validate()
     run(options, session)

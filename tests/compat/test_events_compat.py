@@ -136,6 +136,9 @@ ERROR_ARGS = [
     ("--token", "wrong"),
     ("-w", "--token", "wrong"),
     ("--server", "https://127.0.0.1:1"),
+    ("--context", "nope"),
+    ("-n", "x", "--context", "nope"),
+    ("--for", "pod/x", "--cluster", "nope"),
 ]
 
 

@@ -120,6 +120,9 @@ ERROR_ARGS = [
     ("deploy", "-o", "foo"),
     ("pods", "--api-version=apps/v1", "-o", "foo"),
     ("deploy", "-o", "plaintext-openapiv2"),
+    ("--context", "nope"),
+    ("pods", "--context", "nope"),
+    ("pods", "--user", "nope"),
 ]
 
 
