@@ -373,3 +373,41 @@ def manifest_url(state):
 ])
 def test_get_from_urls(runners, state, manifest_url, args):
     same(runners, state, "get", "-f", *(a.replace("{url}", manifest_url) for a in args))
+
+
+class _Terminal:
+    """A captured stdout that says it is a terminal."""
+
+    def __init__(self):
+        import io
+
+        self.buffer = io.StringIO()
+
+    def write(self, text):
+        return self.buffer.write(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("no_colour", [False, True])
+def test_get_colours_a_terminal_unless_no_color(state, monkeypatch, no_colour):
+    import io
+
+    from pykubectl.cli.main import main
+    from pykubectl.streams import IOStreams
+
+    monkeypatch.setenv("KUBECONFIG", state["kubeconfig"])
+    monkeypatch.setenv("HOME", str(state["home"]))
+    if no_colour:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    terminal = _Terminal()
+    assert main(["get", "ns"], IOStreams(io.StringIO(), terminal, io.StringIO())) == 0
+    text = terminal.buffer.getvalue()
+    assert text.startswith("NAME") if no_colour else text.startswith("\x1b[1mNAME")
+    assert ("\x1b[32mActive\x1b[0m" in text) is not no_colour
