@@ -114,13 +114,14 @@ def container_for(pod: Mapping, name: str, quiet: bool, warn: TextIO | None) -> 
     if not containers:
         raise KubectlError(f"pod {metadata.get('namespace', '')}/{metadata.get('name', '')} does not have any "
                            "containers")
-    if not name:
-        name = str((metadata.get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION) or "")
+    if not name:  # kubectl 1.32: an annotation naming no container is passed over silently
+        default = str((metadata.get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION) or "")
+        if default and find_container(pod, default) is not None:
+            return find_container(pod, default) or {}
     if name:
         found = find_container(pod, name)
         if found is None:
-            raise KubectlError(f"container {name} is not valid for pod {metadata.get('name', '')} out of: "
-                               f"{all_container_names(pod)}")
+            raise KubectlError(f"container {name} not found in pod {metadata.get('name', '')}")
         return found
     first = dict(containers[0])
     if not quiet and warn is not None and (len(containers) > 1 or spec.get("initContainers")
