@@ -384,3 +384,18 @@ def test_last_applied_help_matches_kubectl(runners, verb):
 
 def test_view_last_applied_by_file_without_annotation(harness):
     check(harness, ("view-last-applied", "-f", "cm.yaml"), steps=[("create", "-f", "cm.yaml")])
+
+
+@pytest.mark.parametrize(("editor", "extra"), [
+    ("sed -i s/b:/c:/", ()), ("true", ()), ("sed -i s/b:/c:/", ("-f", "cm.yaml")),
+])
+def test_edit_last_applied_with_a_scripted_editor(harness, editor, extra):
+    harness.env["KUBE_EDITOR"] = editor
+    try:
+        check(harness, ("edit-last-applied", *(extra or ("cm/cm1",))), steps=[("apply", "-f", "cm.yaml")])
+    finally:
+        harness.env.pop("KUBE_EDITOR")
+
+
+def test_edit_last_applied_help_matches_kubectl(runners):
+    runners.assert_same("apply", "edit-last-applied", "--help")
