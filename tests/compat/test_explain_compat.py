@@ -95,6 +95,11 @@ BUILTIN_ARGS = [
     ("pods.spec", "-o", "plaintext"),
     ("roles.rules",),
     ("pv.spec.csi",),
+    ("Pod.spec",),
+    ("deployments.v1.apps.spec",),
+    ("hpa.spec", "--api-version=autoscaling/v1"),
+    ("cs",),
+    ("pods.spec.x\\.y",),
 ]
 
 
