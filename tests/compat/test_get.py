@@ -120,7 +120,9 @@ TYPES = [
     "jobs", "endpoints", "events", "ev", "persistentvolumes", "pvc", "ingresses", "networkpolicies",
     "poddisruptionbudgets", "limitranges", "resourcequotas", "statefulsets", "daemonsets", "hpa",
     "storageclasses", "priorityclasses", "leases", "controllerrevisions", "endpointslices", "podtemplates",
-    "replicationcontrollers", "apiservices", "clusterroles",
+    "replicationcontrollers", "apiservices", "clusterroles", "deployments.extensions", "pods.v1", "Pod",
+    "pods.metrics.k8s.io", "widgets.v1.example.com", "Widget.example.com", "clusterrolebindings",
+    "validatingwebhookconfigurations", "csidrivers", "runtimeclasses",
 ]
 
 
@@ -214,7 +216,11 @@ OUTPUTS = [
     ("cm", "c1", "-o", "jsonpath={.missing}", "--allow-missing-template-keys=false"),
     ("pods", "-A", "-o", "jsonpath={.items[*].spec.nodeName}"), ("cm", "-o", "JSON"),
     ("cm", "-o", "foo"), ("cm", "-o", "jsonpath={.bad"), ("cm", "c1", "-o=json"), ("cm", "c1", "-oyaml"),
-    ("cm", "c1", "--output=name"), ("cm", "-n", "nonexistent", "-o", "json"), ("-f", "{files}/cm.yaml", "-o", "json"),
+    ("cm", "c1", "--output=name"), ("cm", "-o", "jsonpath={.items[0].metadata.name}{.items[9].x}"),
+    ("events", "-o", "wide"), ("cm", "c1", "-o", "jsonpath={.data.a}", "-o", "name"),
+    ("pods", "-o", "wide", "-L", "app", "--show-labels", "--show-kind", "--no-headers"),
+    ("wd", "w1", "w2", "-o", "custom-columns=N:.metadata.name,S:.spec.size"),
+    ("crd", "widgets.example.com", "-o", "jsonpath={.spec.names.kind}"), ("cm", "-n", "nonexistent", "-o", "json"), ("-f", "{files}/cm.yaml", "-o", "json"),
     ("-f", "{files}/two.yaml", "-o", "yaml"), ("-f", "{files}/dir", "-o", "name"),
     ("cm", "-o", "custom-columns=NAME:.metadata.name,APP:.metadata.labels.app"),
     ("cm", "c1", "-o", "custom-columns=NAME:.metadata.name,DATA:.data"),
