@@ -188,17 +188,16 @@ def run(options: GetOptions, session) -> None:
     if options.raw:
         _raw(options, session)
         return
-    if options.kustomize:
-        raise KubectlError("the -k/--kustomize flag is not supported by pykubectl")
     from pykubectl.resources.fetching import Fetcher
     from pykubectl.resources.selection import SelectionRequest, select
 
     request = SelectionRequest(
-        args=options.args, filenames=options.filenames, recursive=options.recursive,
+        args=options.args, filenames=options.filenames, recursive=options.recursive, kustomize=options.kustomize,
         label_selector=options.selector, field_selector=options.field_selector,
-        all_namespaces=options.all_namespaces, subresource=options.subresource)
+        all_namespaces=options.all_namespaces, subresource=options.subresource, latest=True)
     explicit = bool(session.overrides.namespace) and not options.all_namespaces
-    selection = select(request, session.mapper, session.namespace, explicit, stdin=session.streams.stdin)
+    selection = select(request, session.mapper, session.namespace, explicit, stdin=session.streams.stdin,
+                       warnings=session.streams.err)
     headers = {"Accept": TABLE_ACCEPT} if options.human and options.server_side_table else None
     if options.watch or options.watch_only:
         _watch(options, session, selection, headers)

@@ -125,6 +125,13 @@ class Fetcher:
                 obj = response.json()
             except ValueError as exc:
                 raise KubectlError(f"couldn't decode the server's answer as JSON: {exc}") from None
+            if target.label_filter:
+                from pykubectl.resources.selection import label_matcher
+
+                # FilterByLabelSelector reads the answer's own labels: a Table (get's default output) has
+                # none, so kubectl prints nothing for it.
+                if not label_matcher(target.label_filter)(obj):
+                    return
             yield Fetched(target, obj)
             return
         params = dict(self.params)

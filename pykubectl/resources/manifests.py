@@ -293,3 +293,135 @@ def _fetch_url(url: str) -> str:
         raise ManifestError(f'unable to read URL "{url}", server reported {response.status_code} '
                             f"{response.reason_phrase}, status code={response.status_code}")
     return response.text
+
+
+# -- kustomize (-k) -------------------------------------------------------------------------------------
+# The part of kustomize's build that decides which objects `get -k`/`describe -k` name: resources (files
+# and nested kustomizations), namespace, namePrefix/nameSuffix and commonLabels/labels, in kustomize's
+# legacy output order. Generators, patches and remote bases are refused with a clear error.
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_ORDER_FIRST = ("Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
+                "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret",
+                "Endpoints", "Service", "LimitRange", "PriorityClass", "PersistentVolume", "PersistentVolumeClaim",
+                "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget")
+_ORDER_LAST = ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+_NOT_NAMESPACEABLE = {"APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "Cluster", "ClusterRole",
+                      "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition",
+                      "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume", "PodSecurityPolicy",
+                      "PriorityClass", "RuntimeClass", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
+                      "StorageClass", "SubjectAccessReview", "TokenReview", "ValidatingWebhookConfiguration",
+                      "VolumeAttachment"}
+_NO_RENAME = {"CustomResourceDefinition", "APIService", "Namespace"}
+_UNSUPPORTED = ("configMapGenerator", "secretGenerator", "patches", "patchesStrategicMerge", "patchesJson6902",
+                "replacements", "components", "helmCharts", "images", "replicas", "generators", "transformers")
+
+
+def read_kustomization(directory: str, warn=None) -> Iterator[Manifest | KubectlError]:
+    """The objects `kustomize build DIR` would print, each with DIR as its source.
+
+    `warn(text)` receives kustomize's deprecation notices (kubectl prints them on stderr)."""
+    try:
+        objects = _kustomize_build(directory, warn)
+    except KubectlError as exc:
+        yield ManifestError(str(exc))
+        return
+    for obj in sorted(objects, key=_legacy_order):
+        yield Manifest(obj, directory)
+
+
+def _legacy_order(obj: dict):
+    import functools
+
+    return functools.cmp_to_key(_legacy_less)(obj)
+
+
+def _gvk_string(obj: dict) -> str:
+    group, _, version = str(obj.get("apiVersion") or "").rpartition("/")
+    return "_".join([group or "~G", version or "~V", str(obj.get("kind") or "") or "~K"])
+
+
+def _type_order(kind: str) -> int:
+    if kind in _ORDER_FIRST:
+        return -len(_ORDER_FIRST) + _ORDER_FIRST.index(kind)
+    if kind in _ORDER_LAST:
+        return 1 + _ORDER_LAST.index(kind)
+    return 0
+
+
+def _legacy_less(a: dict, b: dict) -> int:
+    ta, tb = _type_order(str(a.get("kind") or "")), _type_order(str(b.get("kind") or ""))
+    if ta != tb:
+        return -1 if ta < tb else 1
+    ga, gb = _gvk_string(a), _gvk_string(b)
+    if ga != gb:
+        return -1 if ga < gb else 1
+    ia, ib = _id_string(a), _id_string(b)
+    return (ia > ib) - (ia < ib)
+
+
+def _id_string(obj: dict) -> str:
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    return f"{metadata.get('namespace') or '~X'}|{metadata.get('name') or '~N'}"
+
+
+_DEPRECATED = (("bases", "resources"), ("commonLabels", "labels"), ("patchesStrategicMerge", "patches"),
+               ("patchesJson6902", "patches"), ("vars", "replacements"))
+
+
+def _kustomize_build(directory: str, warn=None) -> list[dict]:
+    if not os.path.isdir(directory):
+        if os.path.exists(directory):
+            raise KubectlError(f"must build at directory: '{directory}': file is not directory")
+        raise KubectlError(f"must build at directory: not a valid directory: evalsymlink failure on '{directory}' "
+                           f": lstat {os.path.abspath(directory)}: no such file or directory")
+    found = next((os.path.join(directory, n) for n in KUSTOMIZATION_FILES
+                  if os.path.isfile(os.path.join(directory, n))), None)
+    if found is None:
+        raise KubectlError("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in "
+                           f"directory '{os.path.abspath(directory)}'")
+    with open(found, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        kustomization = _load_yaml(text) or {}
+    except _YamlError as exc:
+        raise KubectlError(f"{exc}") from None
+    for old_key, new_key in _DEPRECATED:
+        if old_key in kustomization and warn is not None:
+            warn(f"# Warning: '{old_key}' is deprecated. Please use '{new_key}' instead. Run 'kustomize edit fix' "
+                 "to update your Kustomization automatically.")
+    for key in _UNSUPPORTED:
+        if kustomization.get(key):
+            raise KubectlError(f"kustomization field {key!r} is not supported by pykubectl ({found})")
+    objects: list[dict] = []
+    for entry in [*(kustomization.get("bases") or []), *(kustomization.get("resources") or [])]:
+        path = os.path.join(directory, str(entry))
+        if "://" in str(entry) or str(entry).startswith(("github.com/", "git@")):
+            raise KubectlError(f"remote kustomize resources are not supported by pykubectl: {entry}")
+        if os.path.isdir(path):
+            objects.extend(_kustomize_build(path, warn))
+            continue
+        if not os.path.exists(path):
+            raise KubectlError(f"accumulating resources: accumulation err='accumulating resources from '{entry}': "
+                               f"open {os.path.abspath(path)}: no such file or directory'")
+        with open(path, encoding="utf-8") as handle:
+            for parsed in parse_documents(handle.read(), path):
+                if isinstance(parsed, KubectlError):
+                    raise parsed
+                objects.append(parsed)
+    namespace = kustomization.get("namespace")
+    prefix, suffix = str(kustomization.get("namePrefix") or ""), str(kustomization.get("nameSuffix") or "")
+    labels = dict(kustomization.get("commonLabels") or {})
+    for group in kustomization.get("labels") or []:
+        if isinstance(group, dict):
+            labels.update(group.get("pairs") or {})
+    for obj in objects:
+        metadata = obj.setdefault("metadata", {})
+        kind = str(obj.get("kind") or "")
+        if namespace and kind not in _NOT_NAMESPACEABLE:
+            metadata["namespace"] = namespace
+        if (prefix or suffix) and kind not in _NO_RENAME and metadata.get("name"):
+            metadata["name"] = f"{prefix}{metadata['name']}{suffix}"
+        if labels:
+            metadata["labels"] = {**(metadata.get("labels") or {}), **labels}
+    return objects

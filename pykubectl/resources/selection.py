@@ -52,6 +52,9 @@ class SelectionRequest:
     select_all: bool = False
     allow_empty_selector: bool = True
     subresource: str = ""
+    # Builder.Latest(): -f objects are fetched again and -l filters what the server returned (get does this;
+    # without it, the labels written in the manifests decide).
+    latest: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Target:
     field_selector: str = ""
     subresource: str = ""
     manifest: Manifest | None = None
+    label_filter: str = ""  # a selector for the fetched object (-f with -l under Latest)
 
     @property
     def is_collection(self) -> bool:
@@ -157,13 +161,18 @@ def expand_aliases(types: Sequence[str], mapper: RestMapper) -> list[str]:
 
 
 def select(request: SelectionRequest, mapper: RestMapper, namespace: str, explicit_namespace: bool = False,
-           stdin: TextIO | None = None) -> Selection:
+           stdin: TextIO | None = None, warnings: TextIO | None = None) -> Selection:
     """The builder's visitorResult: which of the grammar's forms applies, resolved to targets."""
     if request.all_namespaces:
         namespace, explicit_namespace = "", False
     label = request.label_selector.strip()
     if label and request.select_all:
         raise KubectlError(f"found non-empty label selector {label!r} with previously set 'all' parameter. ")
+    if request.kustomize:
+        if request.filenames:
+            raise KubectlError("only one of -f or -k can be specified")
+        if request.recursive:
+            raise KubectlError("the -k flag can't be used with -f or -R")
     if request.filenames:  # FilenameParam runs first: a missing path is reported before anything else
         from pykubectl.resources.manifests import check_paths
 
@@ -178,7 +187,7 @@ def select(request: SelectionRequest, mapper: RestMapper, namespace: str, explic
     field_given = bool(request.field_selector.strip())
     selection = Selection(namespace=namespace, all_namespaces=request.all_namespaces)
 
-    if request.filenames:
+    if request.filenames or request.kustomize:
         if types:
             raise KubectlError("when paths, URLs, or stdin is provided as input, you may not specify resource "
                                "arguments as well")
@@ -186,13 +195,19 @@ def select(request: SelectionRequest, mapper: RestMapper, namespace: str, explic
             raise KubectlError("name cannot be provided when a path is specified")
         if form.tuples:
             raise KubectlError("resource/name arguments cannot be provided when a path is specified")
-        from pykubectl.resources.manifests import read_manifests
+        from pykubectl.resources.manifests import read_kustomization, read_manifests
 
-        files = list(request.filenames)
-        is_dir = any(_is_dir(f) for f in files)
-        selection.single_item_implied = not is_dir and "-" not in files and len(files) == 1
-        selection.items = _manifest_items(read_manifests(files, request.recursive, stdin), mapper, namespace,
-                                          explicit_namespace, label, request.subresource)
+        if request.kustomize:  # one KustomizeVisitor: a single path as far as the builder is concerned
+            selection.single_item_implied = True
+            warn = (lambda text: warnings.write(text + "\n")) if warnings is not None else None
+            manifests = read_kustomization(request.kustomize, warn)
+        else:
+            files = list(request.filenames)
+            is_dir = any(_is_dir(f) for f in files)
+            selection.single_item_implied = not is_dir and "-" not in files and len(files) == 1
+            manifests = read_manifests(files, request.recursive, stdin)
+        selection.items = _manifest_items(manifests, mapper, namespace, explicit_namespace, label,
+                                          request.subresource, request.latest)
         return selection
 
     if label_given or field_given:
@@ -277,10 +292,17 @@ def _is_dir(name: str) -> bool:
 
 
 def _manifest_items(manifests, mapper: RestMapper, namespace: str, explicit_namespace: bool, label: str,
-                    subresource: str) -> list[Item]:
+                    subresource: str, latest: bool = False) -> list[Item]:
+    from dataclasses import replace
+
     from pykubectl.resources.manifests import Manifest
 
-    label_filter = _label_filter(label) if label else None
+    if label and latest:  # the fetched objects are filtered instead (FilteredVisitor after RetrieveLatest)
+        items = _manifest_items(manifests, mapper, namespace, explicit_namespace, "", subresource)
+        return [replace(i, label_filter=label) if isinstance(i, Target)
+                else [replace(g, label_filter=label) if isinstance(g, Target) else g for g in i]
+                if isinstance(i, list) else i for i in items]
+    label_filter = label_matcher(label) if label else None
     items: list[Item] = []
     for manifest in manifests:
         if not isinstance(manifest, Manifest):
@@ -326,7 +348,7 @@ def _manifest_target(manifest: Manifest, mapper: RestMapper, namespace: str, exp
     return Target(mapping, scope, name, subresource=subresource, manifest=manifest)
 
 
-def _label_filter(selector: str):
+def label_matcher(selector: str):
     """A client-side label selector for manifests (FilterByLabelSelector): =, ==, !=, in, notin, exists."""
     requirements = _parse_label_selector(selector)
 

@@ -98,6 +98,22 @@ def _write_manifests(root: Path) -> None:
     (sub / "skip.txt").write_text("ignored")
     (sub / "nested" / "c.yml").write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s1\n")
     (root / "empty").mkdir()
+    base = root / "kbase"
+    base.mkdir()
+    (base / "kustomization.yaml").write_text("resources:\n- objects.yaml\n- more.yaml\n")
+    (base / "objects.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c1\n---\n"
+                                       "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc1\n---\n"
+                                       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c2\n")
+    (base / "more.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n---\n"
+                                    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n---\n"
+                                    "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n")
+    overlay = root / "koverlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text("resources:\n- ../kbase\nnamePrefix: p-\n")
+    other = root / "kother"
+    other.mkdir()
+    (other / "kustomization.yaml").write_text("bases:\n- ../kbase\nnamespace: other\ncommonLabels:\n  team: x\n")
+    (root / "knone").mkdir()
 
 
 def same(runners, state, *args: str, stdin: str = ""):
@@ -417,3 +433,22 @@ def test_get_colours_a_terminal_unless_no_color(state, monkeypatch, no_colour):
     text = terminal.buffer.getvalue()
     assert text.startswith("NAME") if no_colour else text.startswith("\x1b[1mNAME")
     assert ("\x1b[32mActive\x1b[0m" in text) is not no_colour
+
+
+KUSTOMIZE = [
+    ("{f}/kbase",), ("{f}/kbase", "-o", "name"), ("{f}/kbase", "-o", "yaml"), ("{f}/koverlay",), ("{f}/kother",),
+    ("{f}/kother", "-o", "name"), ("{f}/knone",), ("{f}/nothere",), ("{f}/cm.yaml",), ("{f}/kbase", "-f", "x.yaml"),
+    ("{f}/kbase", "-R"), ("{f}/kbase", "-l", "app=web"), ("{f}/kbase", "-l", "app=web", "-o", "name"),
+]
+
+
+@pytest.mark.parametrize("args", KUSTOMIZE, ids=" ".join)
+def test_get_kustomize(runners, state, args):
+    same(runners, state, "get", "-k", *(a.replace("{f}", str(state["files"])) for a in args))
+
+
+@pytest.mark.parametrize("args", [("{f}/cm.yaml", "-l", "app=web", "-o", "name"), ("{f}/two.yaml", "-l", "app=web"),
+                                  ("{f}/two.yaml", "-l", "app=web", "-o", "name"),
+                                  ("{f}/dir", "-R", "-l", "app!=web", "-o", "name")])
+def test_get_from_files_filters_what_the_server_returned(runners, state, args):
+    same(runners, state, "get", "-f", *(a.replace("{f}", str(state["files"])) for a in args))
