@@ -106,3 +106,52 @@ def test_lists_expand_into_their_items_with_the_same_source():
     lst = Manifest({"kind": "List", "items": [{"kind": "A"}, {"kind": "B", "items": []}]}, "l.yaml")
     assert [m.obj["kind"] for m in expand_lists([lst])] == ["A"]
     assert {m.source for m in expand_lists([lst])} == {"l.yaml"}
+
+
+def _kustomize(tmp_path, kustomization: str, objects: str):
+    from pykubectl.resources.manifests import read_kustomization
+
+    (tmp_path / "kustomization.yaml").write_text(kustomization)
+    (tmp_path / "r.yaml").write_text(objects)
+    notices: list[str] = []
+    return list(read_kustomization(str(tmp_path), notices.append)), notices
+
+
+def _doc(kind: str, name: str, api_version: str = "v1", namespace: str = "") -> str:
+    ns = f"\n  namespace: {namespace}" if namespace else ""
+    return f"apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: {name}{ns}\n---\n"
+
+
+def test_kustomize_orders_objects_as_kustomizes_legacy_sort(tmp_path):
+    objects = "".join([_doc("Service", "s"), _doc("Endpoints", "e"), _doc("ConfigMap", "z", namespace="a"),
+                       _doc("ConfigMap", "a", namespace="b"), _doc("ConfigMap", "m"),
+                       _doc("DaemonSet", "d", "apps/v1"), _doc("Job", "j", "batch/v1"), _doc("Pod", "p"),
+                       _doc("ValidatingWebhookConfiguration", "v", "admissionregistration.k8s.io/v1"),
+                       _doc("CustomResourceDefinition", "x.example.com", "apiextensions.k8s.io/v1")])
+    manifests, _ = _kustomize(tmp_path, "resources:\n- r.yaml\n", objects)
+    assert [m.obj["metadata"]["name"] for m in manifests] == ["x.example.com", "z", "a", "m", "e", "s", "d", "j", "p",
+                                                              "v"]
+    assert {m.source for m in manifests} == {str(tmp_path)}
+
+
+def test_kustomize_namespace_prefix_and_labels_skip_what_kustomize_skips(tmp_path):
+    objects = _doc("ConfigMap", "c") + _doc("Namespace", "n") + _doc("ClusterRole", "r", "rbac.authorization.k8s.io/v1")
+    manifests, notices = _kustomize(tmp_path, "resources:\n- r.yaml\nnamespace: zz\nnamePrefix: p-\nnameSuffix: -s\n"
+                                              "commonLabels:\n  team: x\n", objects)
+    by_kind = {m.obj["kind"]: m.obj["metadata"] for m in manifests}
+    assert by_kind["ConfigMap"] == {"name": "p-c-s", "namespace": "zz", "labels": {"team": "x"}}
+    assert by_kind["Namespace"] == {"name": "n", "labels": {"team": "x"}}
+    assert by_kind["ClusterRole"] == {"name": "p-r-s", "labels": {"team": "x"}}
+    assert notices == ["# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize edit fix' "
+                       "to update your Kustomization automatically."]
+
+
+def test_kustomize_errors(tmp_path):
+    from pykubectl.resources.manifests import read_kustomization
+
+    (error,) = read_kustomization(str(tmp_path))
+    assert str(error) == ("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in "
+                          f"directory '{tmp_path}'")
+    (error,) = read_kustomization(str(tmp_path / "nope"))
+    assert str(error) == (f"must build at directory: not a valid directory: evalsymlink failure on "
+                          f"'{tmp_path / 'nope'}' : lstat {tmp_path / 'nope'}: no such file or directory")
