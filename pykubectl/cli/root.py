@@ -15,6 +15,11 @@ OTHER = "Other Commands"
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("create", "pykubectl.commands.create", "Create a resource from a file or from stdin", BEGINNER),
+    CommandSpec("expose", "pykubectl.commands.expose",
+                "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service",
+                BEGINNER),
+    CommandSpec("run", "pykubectl.commands.run", "Run a particular image on the cluster", BEGINNER),
+    CommandSpec("set", "pykubectl.commands.set", "Set specific features on objects", BEGINNER),
     CommandSpec("explain", "pykubectl.commands.explain", "Get documentation for a resource", INTERMEDIATE),
     CommandSpec("get", "pykubectl.commands.get", "Display one or many resources", INTERMEDIATE),
     CommandSpec("delete", "pykubectl.commands.delete",
@@ -31,6 +36,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("port-forward", "pykubectl.commands.port_forward", "Forward one or more local ports to a pod",
                 TROUBLESHOOTING),
     CommandSpec("proxy", "pykubectl.commands.proxy", "Run a proxy to the Kubernetes API server", TROUBLESHOOTING),
+    CommandSpec("cp", "pykubectl.commands.cp", "Copy files and directories to and from containers", TROUBLESHOOTING),
     CommandSpec("events", "pykubectl.commands.events", "List events", TROUBLESHOOTING),
     CommandSpec("diff", "pykubectl.commands.diff", "Diff the live version against a would-be applied version",
                 ADVANCED),
