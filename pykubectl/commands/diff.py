@@ -111,13 +111,11 @@ def _run(options: DiffOptions, session) -> None:
     from pykubectl.resources.apply import Applier
     from pykubectl.resources.selection import SelectionRequest, Target, select
 
-    if options.kustomize:
-        raise KubectlError("pykubectl diff -k runs no kustomize; use `kustomize build DIR | pykubectl diff -f -`")
     namespace = session.namespace
     request = SelectionRequest(filenames=options.filenames, recursive=options.recursive,
-                               label_selector=options.selector)
+                               kustomize=options.kustomize, label_selector=options.selector)
     selection = select(request, session.mapper, namespace, bool(session.overrides.namespace),
-                       stdin=session.streams.stdin)
+                       stdin=session.streams.stdin, warnings=session.streams.err)
 
     def warn(text: str) -> None:
         session.streams.err.write(text)

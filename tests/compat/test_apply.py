@@ -100,6 +100,9 @@ FILES = {
     "ns.yaml": yaml_text({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}),
     "other-ns.yaml": yaml_text({**CM, "metadata": {**CM["metadata"], "namespace": "team-a"}}),
     "generate.yaml": yaml_text({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"generateName": "g-"}}),
+    "kdir/kustomization.yaml": "resources:\n- cms.yaml\n- pod.yaml\ncommonLabels:\n  team: a\nnamePrefix: k-\n",
+    "kdir/cms.yaml": yaml_text(CM, CM2),
+    "kdir/pod.yaml": yaml_text(POD),
 }
 
 
@@ -205,6 +208,9 @@ CASES = [
     pytest.param((("apply", "-f", "ns.yaml"),), ("-f", "cm.yaml", "-n", "team-a"), id="namespace-flag"),
     pytest.param((("apply", "-f", "ns.yaml"),), ("-f", "other-ns.yaml", "-n", "default"), id="namespace-mismatch"),
     pytest.param((("apply", "-f", "cm.yaml"),), ("-f", "cm-b.yaml", "--field-manager", "me"), id="field-manager"),
+    pytest.param((), ("-k", "kdir"), id="kustomize"),
+    pytest.param((("apply", "-k", "kdir"),), ("-k", "kdir"), id="kustomize-unchanged"),
+    pytest.param((), ("-k", "kdir", "-f", "cm.yaml"), id="error-kustomize-and-file"),
     # server-side apply
     pytest.param((), ("-f", "d1.yaml", "--server-side"), id="ssa-create"),
     pytest.param((("apply", "-f", "d1.yaml", "--server-side"),), ("-f", "d2.yaml", "--server-side"), id="ssa-update"),

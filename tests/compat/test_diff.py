@@ -59,6 +59,7 @@ CASES = [
     pytest.param((("apply", "-f", "secret.yaml"),), ("-f", "secret2.yaml"), id="secret-masked"),
     pytest.param((("apply", "-f", "crd.yaml"), ("apply", "-f", "w1.yaml")), ("-f", "w2.yaml"), id="custom-resource"),
     pytest.param((("create", "-f", "cm.yaml"),), ("-f", "cm-b.yaml"), id="created-without-annotation"),
+    pytest.param((("apply", "-k", "kdir"),), ("-k", "kdir"), id="kustomize"),
     pytest.param((), ("-f", "cm.yaml", "--force-conflicts"), id="error-force-conflicts"),
     pytest.param((), (), id="error-no-files"),
     pytest.param((), ("-f", "missing.yaml"), id="error-missing-file"),

@@ -230,8 +230,6 @@ def run(options: ApplyOptions, session) -> None:
     dry_run = parse_dry_run(options.dry_run)
     if not options.filenames and not options.kustomize:
         raise KubectlError("must specify one of -f and -k")
-    if options.filenames and options.kustomize:
-        raise KubectlError("only one of -f or -k can be specified")
     options.validate(dry_run)
     validation = validation_directive(options.validate_value)
     allowlist = None
@@ -243,11 +241,10 @@ def run(options: ApplyOptions, session) -> None:
     out = session.streams.out
     namespace = session.namespace
     explicit_ns = bool(session.overrides.namespace)
-    filenames, stdin = options.filenames, session.streams.stdin
-    if options.kustomize:
-        filenames, stdin = ("-",), _kustomize(options.kustomize)
-    request = SelectionRequest(filenames=filenames, recursive=options.recursive, label_selector=options.selector)
-    selection = select(request, session.mapper, namespace, explicit_ns, stdin=stdin)
+    request = SelectionRequest(filenames=options.filenames, recursive=options.recursive,
+                               kustomize=options.kustomize, label_selector=options.selector)
+    selection = select(request, session.mapper, namespace, explicit_ns, stdin=session.streams.stdin,
+                       warnings=session.streams.err)
     targets, errors = _visit(selection.items, validation)
     if not targets and not errors:
         raise KubectlError("no objects passed to apply")
@@ -354,22 +351,6 @@ def _mapping_error_source(error: Exception) -> str | None:
     if not text.startswith("resource mapping not found for name:") or marker not in text:
         return None
     return text.split(marker, 1)[1].split('": no matches for kind', 1)[0]
-
-
-def _kustomize(directory: str):
-    import io
-    import shutil
-    import subprocess
-
-    binary = shutil.which("kustomize")
-    if binary is None:
-        raise KubectlError("pykubectl runs `kustomize build` for -k, but no kustomize binary is on PATH; install "
-                           "it from https://kubectl.docs.kubernetes.io/installation/kustomize/ or use "
-                           "`kustomize build DIR | pykubectl apply -f -`")
-    result = subprocess.run([binary, "build", directory], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise KubectlError(result.stderr.strip() or f"kustomize build {directory} failed")
-    return io.StringIO(result.stdout)
 
 
 def _printer(options: ApplyOptions, dry_run: str):
