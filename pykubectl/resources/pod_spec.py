@@ -1,0 +1,125 @@
+"""Pod templates inside workloads, as kubectl's set/run/expose see them: validation of images and env names,
+finding the pod spec of an object (polymorphichelpers.updatePodSpecForObject), container selection."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+# github.com/distribution/reference's grammar, anchored.
+_ALNUM = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_IPV6 = r"\[(?:[a-fA-F0-9:]+)\]"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|{_IPV6})(?::[0-9]+)?"
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}"
+_REFERENCE = re.compile(rf"^({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
+_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+
+
+def image_reference_valid(image: str) -> bool:
+    return bool(_REFERENCE.match(image))
+
+
+def env_name_valid(name: str) -> bool:
+    return bool(_ENV_NAME.match(name))
+
+
+# kinds whose pod template kubectl's set verbs can change, and where it lives
+_TEMPLATE_PATHS = {
+    "Pod": ("spec",),
+    "ReplicationController": ("spec", "template", "spec"),
+    "Deployment": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+_TEMPLATE_GROUPS = {
+    "Pod": ("",), "ReplicationController": ("",), "Deployment": ("apps", "extensions"),
+    "DaemonSet": ("apps", "extensions"), "ReplicaSet": ("apps", "extensions"), "StatefulSet": ("apps",),
+    "Job": ("batch",), "CronJob": ("batch",),
+}
+
+
+def pod_spec_of(obj: dict, create: bool = True) -> dict | None:
+    """The object's pod spec (creating the intermediate maps), or None when kubectl has no pod template for it."""
+    kind = str(obj.get("kind") or "")
+    group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+    path = _TEMPLATE_PATHS.get(kind)
+    if path is None or group not in _TEMPLATE_GROUPS[kind]:
+        return None
+    node = obj
+    for key in path:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            if not create:
+                return None
+            child = node[key] = {}
+        node = child
+    return node
+
+
+def select_containers(containers: list, pattern: str) -> tuple[list, list]:
+    """selectContainers: (matching, the rest), with shell-style wildcards in the name pattern."""
+    matched, rest = [], []
+    for container in containers:
+        (matched if fnmatch.fnmatchcase(str(container.get("name") or ""), pattern) else rest).append(container)
+    return matched, rest
+
+
+def _template_defaults(template: dict) -> None:
+    template.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+    spec = template.setdefault("spec", {})
+    _pod_spec_defaults(spec)
+
+
+def _pod_spec_defaults(spec: dict) -> None:
+    for key in ("initContainers", "containers"):
+        for container in spec.get(key) or ():
+            if isinstance(container, dict):
+                container.setdefault("resources", {})
+    spec.setdefault("containers", None)
+
+
+_STRATEGY_FIELD = {"Deployment": "strategy", "DaemonSet": "updateStrategy", "StatefulSet": "updateStrategy"}
+
+
+def typed_defaults(obj: dict) -> dict:
+    """What encoding a typed object adds to a manifest: the struct fields without omitempty
+    (creationTimestamp: null, resources: {}, status: {}, a deployment's strategy: {}…)."""
+    import copy
+
+    obj = copy.deepcopy(obj)
+    kind = str(obj.get("kind") or "")
+    group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+    if kind == "List" or not kind:
+        return obj
+    obj.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+    if kind in _TEMPLATE_PATHS and group in _TEMPLATE_GROUPS[kind]:
+        spec = obj.setdefault("spec", {})
+        if kind == "Pod":
+            _pod_spec_defaults(spec)
+        elif kind == "CronJob":
+            job = spec.setdefault("jobTemplate", {})
+            job.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+            _template_defaults(job.setdefault("spec", {}).setdefault("template", {}))
+        else:
+            _template_defaults(spec.setdefault("template", {}))
+            if kind in _STRATEGY_FIELD:
+                spec.setdefault(_STRATEGY_FIELD[kind], {})
+        if kind == "StatefulSet":
+            spec.setdefault("serviceName", "")
+        if kind == "DaemonSet":
+            obj.setdefault("status", {}).update({k: v for k, v in (
+                ("currentNumberScheduled", 0), ("numberMisscheduled", 0), ("desiredNumberScheduled", 0),
+                ("numberReady", 0)) if k not in obj.get("status", {})})
+        obj.setdefault("status", {})
+    elif kind == "Service" and group == "":
+        obj.setdefault("spec", {})
+        obj.setdefault("status", {}).setdefault("loadBalancer", {})
+    return obj
