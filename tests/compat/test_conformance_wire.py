@@ -104,7 +104,12 @@ def test_partial_object_metadata_list_and_pretty(api):
     assert all("data" not in item for item in listed["items"])
     pretty = client.get(f"/api/v1/namespaces/{ns}/configmaps/a", params={"pretty": "true"}).text
     compact = client.get(f"/api/v1/namespaces/{ns}/configmaps/a").text
-    assert pretty.startswith('{\n  "') and '\n  "metadata": {\n    "name": "a",\n' in pretty
+    assert pretty.startswith('{\n  "kind": "ConfigMap",\n  "apiVersion": "v1",\n  "metadata": {\n    "name": "a",\n'
+                             f'    "namespace": "{ns}",\n    "uid": ')
+    assert compact.startswith('{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","namespace":')
+    meta = list(json.loads(compact)["metadata"])
+    assert meta[:5] == ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"]
+    assert meta[5:] == ["labels", "managedFields"]
     assert "\n" not in compact.rstrip("\n") and json.loads(pretty) == json.loads(compact)
 
 

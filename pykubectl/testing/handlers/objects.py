@@ -38,8 +38,45 @@ class Target:
     subresource: str
 
 
+_META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+               "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+               "ownerReferences", "finalizers", "managedFields")
+_META_RANK = {key: rank for rank, key in enumerate(_META_ORDER)}
+
+
+def _ordered_meta(meta: Any) -> Any:
+    if not isinstance(meta, dict) or len(meta) < 2:
+        return meta
+    return dict(sorted(meta.items(), key=lambda item: _META_RANK.get(item[0], len(_META_RANK))))
+
+
+def wire_order(obj: Any) -> Any:
+    """An object's keys in the order of the Go structs the apiserver encodes: kind, apiVersion, metadata (in
+    ObjectMeta's order), the type's own fields, and status last; lists and Tables order their items and rows'
+    objects alike. `kubectl get --raw` shows these bytes as they come."""
+    if not isinstance(obj, dict) or "metadata" not in obj:
+        return obj
+    out: dict[str, Any] = {}
+    for key in ("kind", "apiVersion"):
+        if key in obj:
+            out[key] = obj[key]
+    out["metadata"] = _ordered_meta(obj["metadata"])
+    for key, value in obj.items():
+        if key not in out and key != "status":
+            out[key] = value
+    if "status" in obj:
+        out["status"] = obj["status"]
+    if isinstance(out.get("items"), list):
+        out["items"] = [wire_order(item) for item in out["items"]]
+    if out.get("kind") == "Table" and isinstance(out.get("rows"), list):
+        out["rows"] = [{**row, "object": wire_order(row["object"])} if isinstance(row, dict) and
+                       isinstance(row.get("object"), dict) else row for row in out["rows"]]
+    return out
+
+
 def encode(body: Any, code: int = 200, headers: dict[str, str] | None = None, pretty: bool = False,
            content_type: str = JSON) -> web.Response:
+    body = wire_order(body)
     if pretty:
         text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
     else:

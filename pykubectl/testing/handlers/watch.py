@@ -21,7 +21,9 @@ BOOKMARK_INTERVAL = 60.0
 
 
 def _line(event_type: str, obj: Any) -> bytes:
-    return (json.dumps({"type": event_type, "object": obj}, separators=(",", ":")) + "\n").encode()
+    from .objects import wire_order
+
+    return (json.dumps({"type": event_type, "object": wire_order(obj)}, separators=(",", ":")) + "\n").encode()
 
 
 async def serve(handlers, request: web.Request, target) -> web.StreamResponse:
