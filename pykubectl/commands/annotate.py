@@ -230,13 +230,14 @@ def _visit(options: AnnotateOptions, session):
         namespace = "default"
     explicit = bool(session.overrides.namespace) and not options.all_namespaces
     if options.local:
-        request = SelectionRequest(filenames=options.filenames, recursive=options.recursive)
+        request = SelectionRequest(filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive)
     else:
-        request = SelectionRequest(args=options.resources, filenames=options.filenames, recursive=options.recursive,
+        request = SelectionRequest(args=options.resources, filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive,
                                    label_selector=options.selector, field_selector=options.field_selector,
                                    all_namespaces=options.all_namespaces, select_all=options.all,
                                    allow_empty_selector=options.all)
-    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin)
+    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin,
+                       warnings=session.streams.err)
     fetcher = Fetcher(session.client)
     visitor_errors: list[Exception] = []
 

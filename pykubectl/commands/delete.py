@@ -141,17 +141,16 @@ def run(options: DeleteOptions, session) -> None:
     dry_run = parse_dry_run(options.dry_run)
     if options.raw:
         raise KubectlError("delete --raw is not supported by pykubectl yet")
-    if options.kustomize:
-        raise KubectlError("the -k/--kustomize flag is not supported by pykubectl")
     if options.all and options.selector.strip():
         # the builder sets the selector before --all here (get does it the other way round)
         raise KubectlError("setting 'all' parameter but found a non empty selector. ")
-    request = SelectionRequest(args=options.args, filenames=options.filenames, recursive=options.recursive,
+    request = SelectionRequest(args=options.args, filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive,
                                label_selector=options.selector, field_selector=options.field_selector,
                                all_namespaces=options.all_namespaces, select_all=options.all,
                                allow_empty_selector=False)
     selection = select(request, session.mapper, namespace, explicit and not options.all_namespaces,
-                       stdin=session.streams.stdin)
+                       stdin=session.streams.stdin,
+                       warnings=session.streams.err)
     options.validate()
     if options.grace_period == 0 and options.force:
         session.client.warning_printer.handle(["Immediate deletion does not wait for confirmation that the running "

@@ -105,9 +105,11 @@ def run(options: PatchOptions, session) -> None:
 
     explicit = bool(session.overrides.namespace)
     request = SelectionRequest(args=() if options.local else options.args, filenames=options.filenames,
+                               kustomize=options.kustomize,
                                recursive=options.recursive, allow_empty_selector=False,
                                subresource=options.subresource)
-    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin)
+    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin,
+                       warnings=session.streams.err)
     fetcher = Fetcher(session.client)
     out = session.streams.out
     errors: list[Exception] = []

@@ -117,17 +117,16 @@ def run(options: ReplaceOptions, session) -> None:
     options.validate(dry_run)
     if options.raw:
         raise KubectlError("replace --raw is not supported by pykubectl yet")
-    if options.kustomize:
-        raise KubectlError("the -k/--kustomize flag is not supported by pykubectl")
     printer = _printer(options, dry_run)
     from pykubectl.resources.selection import SelectionRequest, select
 
     stdin = session.streams.stdin
     if options.force and "-" in options.filenames:
         stdin = _Rewindable(stdin.read())  # read twice: once to delete, once to create
-    request = SelectionRequest(filenames=options.filenames, recursive=options.recursive,
+    request = SelectionRequest(filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive,
                                subresource=options.subresource)
-    selection = select(request, session.mapper, namespace, bool(session.overrides.namespace), stdin=stdin)
+    selection = select(request, session.mapper, namespace, bool(session.overrides.namespace), stdin=stdin,
+                       warnings=session.streams.err)
     if options.force:
         _force_replace(options, session, selection, validation, printer)
         return

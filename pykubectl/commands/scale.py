@@ -104,10 +104,11 @@ def run(options: ScaleOptions, session) -> None:
     printer = _printer(options, dry_run)
     options.validate()
     explicit = bool(session.overrides.namespace)
-    request = SelectionRequest(args=options.args, filenames=options.filenames, recursive=options.recursive,
+    request = SelectionRequest(args=options.args, filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive,
                                label_selector=options.selector, select_all=options.all,
                                allow_empty_selector=options.all)
-    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin)
+    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin,
+                       warnings=session.streams.err)
     fetcher = Fetcher(session.client)
     infos: list[tuple[Target, dict]] = []
     for fetched in fetcher.visit(selection):

@@ -24,6 +24,8 @@ FILES = {
     "list.yaml": yaml_text({"apiVersion": "v1", "kind": "List", "items": [POD, CM]}),
     "dir/a.yaml": yaml_text(POD),
     "dir/b.yaml": yaml_text(CM),
+    "kz/pod.yaml": yaml_text(POD),
+    "kz/kustomization.yaml": "resources:\n- pod.yaml\nlabels:\n- pairs:\n    team: a\n",
     "other-ns.yaml": yaml_text({**CM, "metadata": {"name": "cm9", "namespace": "other"}}),
 }
 
@@ -71,6 +73,8 @@ CREATE_CASES = [
     ("create", "-f", "pod.yaml", "-o", "wide"),
     ("create",),
     ("create", "pod", "x"),
+    ("create", "-k", "kz"),
+    ("create", "-k", "kz", "-f", "pod.yaml"),
 ]
 
 
@@ -108,6 +112,7 @@ DELETE_CASES = [
     ("delete", "-f", "pod.yaml"),
     ("delete", "-f", "pods.yaml", "-o", "name"),
     ("delete", "-f", "dir"),
+    ("delete", "-k", "kz"),
     ("delete", "pod", "p1", "-o", "json"),
     ("delete", "pod", "p1", "--force"),
     ("delete", "pod", "p1", "--grace-period=0"),

@@ -24,6 +24,11 @@ FILES = {
     "missing.yaml": yaml_text({**POD, "metadata": {"name": "p9"}}),
     "cm.yaml": yaml_text({**CM, "data": {"a": "2", "b": "<&>"}}),
     "deploy.yaml": yaml_text(DEPLOYMENT),
+    "kz/pod.yaml": yaml_text(POD),
+    "kz/deploy.yaml": yaml_text(DEPLOYMENT),
+    "kz/kustomization.yaml": "resources:\n- pod.yaml\n",
+    "kzd/deploy.yaml": yaml_text(DEPLOYMENT),
+    "kzd/kustomization.yaml": "resources:\n- deploy.yaml\n",
     "patch.yaml": "metadata:\n  labels:\n    from-file: \"yes\"\n",
     "patch.json": json.dumps([{"op": "add", "path": "/metadata/labels/j", "value": "v"}]),
 }
@@ -81,6 +86,7 @@ LABEL_CASES = [
     ("pod", "p1", "q=1", "--dry-run=server", "--local"),
     ("pod", "p1", "q=1", "--field-manager=me"),
     ("deployment", "web", "q=1"),
+    ("-k", "kz", "q=1"),
 ]
 
 
@@ -112,6 +118,7 @@ ANNOTATE_CASES = [
     ("pod", "p1", "q=1", "--dry-run=server"),
     ("pod", "nope", "q=1"),
     ("configmap", "cm1", "q=1", "-o", "jsonpath={.metadata.annotations}"),
+    ("-k", "kz", "q=1"),
 ]
 
 
@@ -143,6 +150,7 @@ SCALE_CASES = [
     ("deploy", "web", "--replicas=1", "--dry-run=server"),
     ("deploy", "web", "--replicas=1", "-o", "yaml"),
     ("deploy/web", "--replicas=2", "--timeout=x"),
+    ("-k", "kzd", "--replicas=3"),
 ]
 
 
@@ -172,6 +180,7 @@ PATCH_CASES = [
     ("deploy", "web", "-p", '{"spec":{"replicas":2}}'),
     ("configmap", "cm1", "--type=merge", "-p", '{"data":{"a":null,"b":"2"}}', "-o", "json"),
     ("-f", "pod.yaml", "-p", '{"metadata":{"labels":{"f":"1"}}}'),
+    ("-k", "kz", "-p", '{"metadata":{"labels":{"k":"1"}}}'),
     ("-f", "pod.yaml", "--local", "-p", '{"spec":{"containers":[{"name":"d","image":"busybox"}]}}', "-o", "yaml"),
     ("-f", "pod.yaml", "--local", "-p", '{"spec":{"containers":[{"name":"c","$patch":"delete"}]}}', "-o", "json"),
     ("-f", "pod.yaml", "--local", "--type=merge", "-p", '{"spec":{"containers":[{"name":"d"}]}}', "-o", "json"),
@@ -205,6 +214,7 @@ REPLACE_CASES = [
     ("-f", "podb.yaml", "--timeout=3s"),
     ("-f", "podb.yaml", "--force", "--dry-run=client"),
     ("-f", "podb.yaml", "--field-manager=me"),
+    ("-k", "kz"),
     ("pod", "x"),
     (),
 ]

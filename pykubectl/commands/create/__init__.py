@@ -127,16 +127,15 @@ def run(options: CreateOptions, session) -> None:
 
     if options.edit:
         raise KubectlError("create --edit is not supported by pykubectl yet")
-    if options.kustomize:
-        raise KubectlError("the -k/--kustomize flag is not supported by pykubectl")
     dry_run = parse_dry_run(options.dry_run)
     validation = validation_directive(options.validate_value)
     printer = _printer(options, dry_run)
     namespace = session.namespace
     explicit = bool(session.overrides.namespace)
-    request = SelectionRequest(filenames=options.filenames, recursive=options.recursive,
+    request = SelectionRequest(filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive,
                                label_selector=options.selector)
-    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin)
+    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin,
+                       warnings=session.streams.err)
     params = write_params(options.field_manager, dry_run, validation)
     out = session.streams.out
     failures: list[Exception] = []
