@@ -612,11 +612,22 @@ def _default_priority_class(obj: dict) -> None:
     obj.setdefault("preemptionPolicy", "PreemptLowerPriority")
 
 
+def _local_api_service(obj: dict) -> None:
+    """The aggregator's availability controller at once: an APIService without a service is served locally."""
+    if (obj.get("spec") or {}).get("service") is None and not (obj.get("status") or {}).get("conditions"):
+        from .store import now_rfc3339
+
+        obj["status"] = {"conditions": [{"type": "Available", "status": "True", "reason": "Local",
+                                         "message": "Local APIServices are always available",
+                                         "lastTransitionTime": now_rfc3339()}]}
+
+
 # SetDefaults_* of types whose defaults kubectl shows (get -o yaml, and the table cells built from them).
 _SIMPLE_DEFAULTS = {
     ("storage.k8s.io", "csidrivers"): _default_csi_driver,
     ("storage.k8s.io", "storageclasses"): _default_storage_class,
     ("scheduling.k8s.io", "priorityclasses"): _default_priority_class,
+    ("apiregistration.k8s.io", "apiservices"): _local_api_service,
 }
 
 

@@ -771,6 +771,21 @@ def _webhooks(obj: dict) -> list:
     return [_name(obj), len(obj.get("webhooks") or []), _age(obj)]
 
 
+def _api_service(obj: dict) -> list:
+    """kube-aggregator's table: the backing service or Local, and the Available condition."""
+    spec = obj.get("spec") or {}
+    service = spec.get("service")
+    backing = f"{service.get('namespace', '')}/{service.get('name', '')}" if service else "Local"
+    available = "Unknown"
+    for cond in _get(obj, "status", "conditions", default=[]):
+        if cond.get("type") == "Available":
+            available = cond.get("status", "")
+            if available != "True" and cond.get("reason"):
+                available = f"{available} ({cond['reason']})"
+            break
+    return [_name(obj), backing, available, _age(obj)]
+
+
 _WEBHOOK_COLUMNS = [NAME, _col("Webhooks", "integer"), AGE]
 PRINTERS.update({
     ("", "resourcequotas"): ([NAME, AGE, _col("Request"), _col("Limit")], _resource_quota),
@@ -799,6 +814,7 @@ PRINTERS.update({
     ("flowcontrol.apiserver.k8s.io", "flowschemas"): ([NAME, _col("PriorityLevel"), _col("MatchingPrecedence"),
                                                        _col("DistinguisherMethod"), AGE, _col("MissingPL")],
                                                       _flow_schema),
+    ("apiregistration.k8s.io", "apiservices"): ([NAME, _col("Service"), _col("Available"), AGE], _api_service),
     ("flowcontrol.apiserver.k8s.io", "prioritylevelconfigurations"): (
         [NAME, _col("Type"), _col("NominalConcurrencyShares"), _col("Queues"), _col("HandSize"),
          _col("QueueLengthLimit"), AGE], _priority_level),

@@ -605,3 +605,22 @@ def test_all_namespaces_labels_fields_and_sorting(every_type: Kube):
                                 "statefulset.apps/conf-sts"]
     out = kube.ok("get", "cm,secret,sa", "-l", "conf", "-o", "name")
     assert out == "configmap/conf-cm\n"
+
+
+@pytest.mark.needs_simulation  # a made-up APIService would disturb discovery on a real cluster
+def test_api_service_table(every_type: Kube):
+    kube = every_type
+    name = f"v1.{kube.ns}.example.com"
+    manifest = kube.file("apiservice.yaml", f"""\
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {{name: {name}}}
+spec: {{group: {kube.ns}.example.com, version: v1, groupPriorityMinimum: 1000, versionPriority: 15}}
+""")
+    assert kube("create", "-f", manifest) == (f"apiservice.apiregistration.k8s.io/{name} created\n", "", 0)
+    out, err, code = kube("get", "apiservice", name)
+    assert (err, code) == ("", 0)
+    lines = ages(out).splitlines()
+    assert columns(lines[0]) == ["NAME", "SERVICE", "AVAILABLE", "AGE"]
+    assert columns(lines[1])[:3] == [name, "Local", "True"]
+    assert kube("delete", "-f", manifest) == (f'apiservice.apiregistration.k8s.io "{name}" deleted\n', "", 0)
