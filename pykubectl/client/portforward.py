@@ -1,11 +1,19 @@
-"""Port forwarding over the plain websocket protocol (PROTOCOLS.md §7.2), with client-go's PortForwarder rules.
+"""Port forwarding with client-go's PortForwarder rules, over either wire protocol the apiserver offers.
 
 Concurrency: one asyncio event loop (in the calling thread) runs every listener and every forwarded
-connection. Each accepted local connection gets its own websocket,
-`GET …/pods/<pod>/portforward?ports=<remote>` with subprotocol `v4.channel.k8s.io`: channel 0 carries data
-both ways, channel 1 the server's error text, and the first message on each is the channel byte plus the
-port, little-endian. The protocol has no half-close: when the local side ends its writes, the websocket
-stays open until the pod has sent nothing for `LINGER` seconds, then closes.
+connection.
+
+* Tunnel (preferred, `tunnel_dialer`): SPDY/3.1 inside one websocket (`SPDY/3.1+portforward.k8s.io`,
+  PROTOCOLS.md §7.1), opened before listening as kubectl 1.31+ does. Each local connection is a pair of SPDY
+  streams (error, half-closed at once, and data) sharing a requestid; the pod's FIN ends the connection, the
+  data stream is reset and the error stream read out. If the tunnel's websocket closes, the command ends
+  with `lost connection to pod`. The framing is `pykubectl.client.spdy`.
+* Plain websocket (`websocket_dialer`, the fallback when the server refuses the tunnel): each accepted local
+  connection gets its own websocket, `GET …/pods/<pod>/portforward?ports=<remote>` with subprotocol
+  `v4.channel.k8s.io` (§7.2): channel 0 carries data both ways, channel 1 the server's error text, and the
+  first message on each is the channel byte plus the port, little-endian. This protocol has no half-close:
+  when the local side ends its writes, the websocket stays open until the pod has sent nothing for `LINGER`
+  seconds, then closes.
 
 `PortForwarder.run(stop)` prints kubectl's `Forwarding from …` lines once the listeners are up and
 `Handling connection for N` per connection; it returns when `stop` is set (Ctrl-C) and raises
@@ -15,6 +23,7 @@ stays open until the pod has sent nothing for `LINGER` seconds, then closes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import socket
@@ -28,6 +37,7 @@ from pykubectl.errors import KubectlError
 log = logging.getLogger("pykubectl.portforward")
 
 SUBPROTOCOL = "v4.channel.k8s.io"
+TUNNEL_PROTOCOL = "SPDY/3.1+portforward.k8s.io"
 READ_SIZE = 64 * 1024
 LINGER = 1.0  # seconds the websocket stays open for the pod's answer after the local side stopped writing
 DATA_CHANNEL, ERROR_CHANNEL = 0, 1
@@ -108,8 +118,11 @@ Dial = Callable[[int], Awaitable[Any]]  # remote port → an open websocket (web
 
 class PortForwarder:
     def __init__(self, dial: Dial, addresses: list[ListenAddress], ports: list[ForwardedPort],
-                 out: TextIO, err: TextIO):
+                 out: TextIO, err: TextIO, tunnel: TunnelDial | None = None):
         self.dial = dial
+        self.tunnel_dial = tunnel
+        self._tunnel: _Tunnel | None = None
+        self._stopping = False
         self.addresses = addresses
         self.ports = ports
         self.out = out
@@ -124,7 +137,14 @@ class PortForwarder:
 
     async def run(self, stop: asyncio.Event) -> None:
         self._failure = asyncio.get_running_loop().create_future()
+        reading = None
         try:
+            if self.tunnel_dial is not None:
+                ws = await self.tunnel_dial()  # None: the server does not tunnel; one websocket per connection
+                if ws is not None:
+                    self._tunnel = _Tunnel(ws)
+                    reading = asyncio.ensure_future(self._tunnel.run())
+                    reading.add_done_callback(self._tunnel_ended)
             await self._listen_all()
             stopping = asyncio.ensure_future(stop.wait())
             await asyncio.wait({stopping, self._failure}, return_when=asyncio.FIRST_COMPLETED)
@@ -132,7 +152,17 @@ class PortForwarder:
             if self._failure.done():
                 self._failure.result()
         finally:
+            self._stopping = True
             await self.close()
+            if self._tunnel is not None:
+                await self._tunnel.close()
+            if reading is not None:
+                reading.cancel()
+
+    def _tunnel_ended(self, _task: asyncio.Task) -> None:
+        """The tunnel's websocket closed: kubectl's ErrLostConnectionToPod."""
+        if self._failure is not None and not self._failure.done() and not self._stopping:
+            self._failure.set_exception(LostConnection())
 
     async def close(self) -> None:
         for server in self._servers:
@@ -220,6 +250,12 @@ class PortForwarder:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                       port: ForwardedPort) -> None:
         self._say(f"Handling connection for {port.local}\n")
+        if self._tunnel is not None:
+            try:
+                await self._handle_tunnelled(self._tunnel, reader, writer, port)
+            finally:
+                writer.close()
+            return
         ws = None
         try:
             try:
@@ -236,6 +272,49 @@ class PortForwarder:
             writer.close()
             if ws is not None:
                 await ws.close()
+
+    async def _handle_tunnelled(self, tunnel: _Tunnel, reader: asyncio.StreamReader,
+                                writer: asyncio.StreamWriter, port: ForwardedPort) -> None:
+        """client-go's handleConnection: an error stream (half-closed at once) and a data stream per connection;
+        copy both ways until the pod's side ends, reset the data stream, then read the error stream out."""
+        request_id = tunnel.next_request_id()
+        headers = {"streamtype": "error", "port": str(port.remote), "requestid": str(request_id)}
+        try:
+            error_stream = await tunnel.open(headers)
+            await tunnel.send(error_stream, b"", fin=True)
+            data_stream = await tunnel.open({**headers, "streamtype": "data"})
+        except (ConnectionError, OSError) as exc:
+            self._report(port, f"error creating error stream for port {port.local} -> {port.remote}: {exc}")
+            return
+
+        async def upstream() -> None:  # local → pod, then FIN
+            try:
+                while data := await reader.read(READ_SIZE):
+                    await tunnel.send(data_stream, data)
+            except Exception:  # noqa: BLE001 - a reset local socket: the pod's side still ends the connection
+                pass
+            with contextlib.suppress(Exception):
+                await tunnel.send(data_stream, b"", fin=True)
+
+        sending = asyncio.ensure_future(upstream())
+        try:
+            while chunk := await data_stream.read():
+                writer.write(chunk)
+                await writer.drain()
+        except (OSError, ConnectionError):
+            pass
+        finally:
+            sending.cancel()
+            await asyncio.gather(sending, return_exceptions=True)
+            await tunnel.reset(data_stream)
+        message = b""
+        while chunk := await error_stream.read():
+            message += chunk
+        tunnel.forget(error_stream, data_stream)
+        if message:
+            self._report(port, f"an error occurred forwarding {port.local} -> {port.remote}: "
+                               f"{message.decode('utf-8', 'replace')}")
+            await tunnel.close()
 
     async def _pump(self, ws: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                     port: ForwardedPort) -> None:
@@ -290,6 +369,117 @@ class PortForwarder:
                 self._failure.set_exception(LostConnection())
 
 
+TunnelDial = Callable[[], Awaitable[Any]]  # → the tunnel's websocket, or None when the server refuses it
+
+
+class _TunnelStream:
+    def __init__(self, stream_id: int):
+        self.id = stream_id
+        self.chunks: asyncio.Queue[bytes] = asyncio.Queue()
+        self.ended = False
+        self.local_closed = False
+
+    def deliver(self, data: bytes) -> None:
+        if data and not self.ended:
+            self.chunks.put_nowait(data)
+
+    def end(self) -> None:
+        if not self.ended:
+            self.ended = True
+            self.chunks.put_nowait(b"")
+
+    async def read(self) -> bytes:
+        chunk = await self.chunks.get()
+        if not chunk:
+            self.chunks.put_nowait(b"")
+        return chunk
+
+
+class _Tunnel:
+    """One SPDY/3.1 connection inside a websocket (`SPDY/3.1+portforward.k8s.io`), as kubectl 1.31+ opens."""
+
+    def __init__(self, ws: Any):
+        from pykubectl.client.spdy import Codec
+
+        self.ws = ws
+        self.codec = Codec()
+        self.streams: dict[int, _TunnelStream] = {}
+        self._next_stream = 1
+        self._next_request = 0
+        self._lock = asyncio.Lock()  # header compression is stateful: encode and send in one order
+        self.closed = False
+
+    def next_request_id(self) -> int:
+        value = self._next_request
+        self._next_request += 1
+        return value
+
+    async def _send(self, frame: bytes) -> None:
+        if self.closed:
+            raise ConnectionError("lost connection to pod")
+        await self.ws.send(frame)
+
+    async def open(self, headers: dict[str, str]) -> _TunnelStream:
+        async with self._lock:
+            stream = _TunnelStream(self._next_stream)
+            self._next_stream += 2
+            self.streams[stream.id] = stream
+            await self._send(self.codec.syn_stream(stream.id, headers))
+        return stream
+
+    async def send(self, stream: _TunnelStream, data: bytes, fin: bool = False) -> None:
+        if stream.local_closed:
+            return
+        if fin:
+            stream.local_closed = True
+        await self._send(self.codec.data(stream.id, data, fin))
+
+    async def reset(self, stream: _TunnelStream) -> None:
+        stream.local_closed = True
+        if not stream.ended:
+            with contextlib.suppress(Exception):
+                await self._send(self.codec.rst(stream.id))
+        stream.end()
+
+    def forget(self, *streams: _TunnelStream) -> None:
+        for stream in streams:
+            self.streams.pop(stream.id, None)
+
+    async def run(self) -> None:
+        """Read frames until the websocket closes; every stream then ends."""
+        try:
+            async for message in self.ws:
+                if isinstance(message, str):
+                    break
+                for frame in self.codec.feed(message):
+                    stream = self.streams.get(frame.stream_id)
+                    if frame.kind == "data" and stream is not None:
+                        stream.deliver(frame.payload)
+                        if frame.flags & 0x01:
+                            stream.end()
+                    elif frame.kind == "rst" and stream is not None:
+                        stream.end()
+                    elif frame.kind == "rst_needed":
+                        await self._send(self.codec.rst(frame.stream_id, 3))  # REFUSED_STREAM
+                    elif frame.kind == "ping":
+                        await self._send(self.codec.ping(int.from_bytes(frame.payload, "big")))
+                    elif frame.kind == "goaway":
+                        return
+        except Exception as exc:  # noqa: BLE001 - a broken websocket ends the tunnel like a closed one
+            log.debug("tunnel: %s", exc)
+        finally:
+            self.closed = True
+            for stream in list(self.streams.values()):
+                stream.end()
+
+    async def close(self) -> None:
+        self.closed = True
+        with contextlib.suppress(Exception):
+            await self.ws.close()
+        for stream in list(self.streams.values()):
+            stream.end()
+
+
 def _network(address: ListenAddress) -> str:
     return "tcp4" if address.family == socket.AF_INET else "tcp6"
 
@@ -307,9 +497,9 @@ def _go_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def websocket_dialer(client: Any, namespace: str, pod: str) -> Dial:
-    """A Dial for `pods/<pod>/portforward` through `client` (a RestClient): the same server, TLS, credentials,
-    impersonation and User-Agent as its REST calls."""
+def _connector(client: Any, namespace: str, pod: str):
+    """`connect(query, protocol)` for `pods/<pod>/portforward` through `client` (a RestClient): the same server,
+    TLS, credentials, impersonation and User-Agent as its REST calls."""
     from urllib.parse import quote, urlsplit
 
     import httpx
@@ -334,22 +524,89 @@ def websocket_dialer(client: Any, namespace: str, pod: str) -> Dial:
         found = [(k, v) for k, v in request.headers.multi_items() if k.lower() == "authorization"]
         return found + list(client._extra_headers)
 
-    async def dial(remote: int) -> Any:
-        url = f"{scheme}://{base.netloc}{base.path}?ports={remote}"
+    async def connect(query: str, protocol: str) -> Any:
+        url = f"{scheme}://{base.netloc}{base.path}" + (f"?{query}" if query else "")
         kwargs: dict[str, Any] = {}
+        subprotocols: list[str] | None = [protocol]
+        if not _is_token(protocol):  # "SPDY/3.1+portforward.k8s.io" is no RFC 7230 token: offer it ourselves
+            kwargs["create_connection"] = _any_subprotocol_connection(protocol)
+            subprotocols = None
         if ssl_context is not None:
             kwargs["ssl"] = ssl_context
             if settings.tls_server_name:
                 kwargs["server_hostname"] = settings.tls_server_name
+        return await websockets.asyncio.client.connect(
+            url, subprotocols=subprotocols, additional_headers=headers_for(url.replace("ws", "http", 1)),
+            user_agent_header=user_agent(), compression=None, max_size=None, ping_interval=None,
+            open_timeout=30, **kwargs)
+
+    return connect
+
+
+def _is_token(text: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+", text) is not None
+
+
+def _any_subprotocol_connection(protocol: str):
+    """A websockets ClientConnection that offers `protocol` verbatim and accepts it back: websockets only
+    handles token-shaped subprotocols, and the apiserver's tunnelling one has a slash."""
+    from websockets.asyncio.client import ClientConnection
+    from websockets.exceptions import NegotiationError
+
+    def chosen(headers) -> str | None:
+        values = headers.get_all("Sec-WebSocket-Protocol")
+        if not values:
+            return None
+        if values != [protocol]:
+            raise NegotiationError(f"unsupported subprotocol: {', '.join(values)}")
+        return protocol
+
+    class Connection(ClientConnection):
+        def __init__(self, sans_io, **kwargs):
+            sans_io.available_subprotocols = [protocol]  # joined into the request header, not validated there
+            sans_io.process_subprotocol = chosen
+            super().__init__(sans_io, **kwargs)
+
+    return Connection
+
+
+def websocket_dialer(client: Any, namespace: str, pod: str) -> Dial:
+    """A Dial for the plain protocol: one websocket per connection, `ports=<remote>`."""
+    import websockets.exceptions
+
+    connect = _connector(client, namespace, pod)
+
+    async def dial(remote: int) -> Any:
         try:
-            return await websockets.asyncio.client.connect(
-                url, subprotocols=[SUBPROTOCOL], additional_headers=headers_for(url.replace("ws", "http", 1)),
-                user_agent_header=user_agent(), compression=None, max_size=None, ping_interval=None,
-                open_timeout=30, **kwargs)
+            return await connect(f"ports={remote}", SUBPROTOCOL)
         except websockets.exceptions.InvalidStatus as exc:
-            response = exc.response
-            body = (response.body or b"").decode("utf-8", "replace")
+            body = (exc.response.body or b"").decode("utf-8", "replace")
             raise KubectlError(f"unable to upgrade connection: {_status_message(body)}") from None
+
+    return dial
+
+
+def tunnel_dialer(client: Any, namespace: str, pod: str) -> TunnelDial:
+    """A TunnelDial: the SPDY tunnel's websocket, None when the upgrade is refused (kubectl's fallback case),
+    else kubectl's `error upgrading connection: …`."""
+    import websockets.exceptions
+
+    connect = _connector(client, namespace, pod)
+
+    async def dial() -> Any:
+        try:
+            ws = await connect("", TUNNEL_PROTOCOL)
+        except (websockets.exceptions.InvalidStatus, websockets.exceptions.InvalidHandshake) as exc:
+            log.info("port-forward tunnel refused (%s); one websocket per connection instead", exc)
+            return None
+        except OSError as exc:
+            raise KubectlError(f"error upgrading connection: {exc}") from None
+        if ws.subprotocol != TUNNEL_PROTOCOL:
+            await ws.close()
+            return None
+        return ws
 
     return dial
 

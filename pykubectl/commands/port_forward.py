@@ -2,7 +2,9 @@
 
 Complete as kubectl's: the object named (pod by default), its pod (AttachablePodForObject), service ports
 translated to target ports and named ports to numbers, UDP-only ports refused; then the pod must be Running.
-The forwarding itself is `pykubectl.client.portforward` (plain websocket protocol, one socket per connection).
+The forwarding itself is `pykubectl.client.portforward`: SPDY/3.1 tunnelled in one websocket as kubectl 1.31+
+does, or, when the server refuses that (or PYKUBECTL_PORT_FORWARD_TUNNEL=false), the plain websocket protocol
+with one websocket per connection.
 """
 
 from __future__ import annotations
@@ -270,8 +272,14 @@ def run(options: PortForwardOptions, session, command_path: str = "kubectl port-
 
     addresses = portforward.parse_addresses(list(options.addresses))
     forwarded = portforward.parse_ports(ports)
+    import os
+
     dial = portforward.websocket_dialer(session.client, pod_namespace, pod_name)
-    forwarder = portforward.PortForwarder(dial, addresses, forwarded, session.streams.out, session.streams.err)
+    tunnel = None  # PYKUBECTL_PORT_FORWARD_TUNNEL=false: always one plain websocket per connection
+    if os.environ.get("PYKUBECTL_PORT_FORWARD_TUNNEL", "").lower() not in ("false", "0"):
+        tunnel = portforward.tunnel_dialer(session.client, pod_namespace, pod_name)
+    forwarder = portforward.PortForwarder(dial, addresses, forwarded, session.streams.out, session.streams.err,
+                                          tunnel=tunnel)
     _serve(forwarder)
 
 
