@@ -139,8 +139,18 @@ def run(options: DeleteOptions, session) -> None:
     options = options.completed()
     propagation = cascade_policy(options.cascade)
     dry_run = parse_dry_run(options.dry_run)
-    if options.raw:
-        raise KubectlError("delete --raw is not supported by pykubectl yet")
+    if options.raw:  # Complete stops before the builder; Validate has the --raw checks
+        from pykubectl.resources.dry_run import check_raw, raw_request
+
+        options.validate()
+        if options.interactive:
+            raise KubectlError("--interactive can not be used with --raw")
+        check_raw(options.raw, options.filenames, options.recursive, options.output)
+        out = session.streams.out
+        out.write(raw_request(session.client, "DELETE", options.raw, options.filenames[0] if options.filenames else "",
+                              session.streams.stdin).decode("utf-8", "replace"))
+        out.flush()
+        return
     if options.all and options.selector.strip():
         # the builder sets the selector before --all here (get does it the other way round)
         raise KubectlError("setting 'all' parameter but found a non empty selector. ")

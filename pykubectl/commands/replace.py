@@ -116,7 +116,14 @@ def run(options: ReplaceOptions, session) -> None:
         raise KubectlError("must specify one of -f and -k")
     options.validate(dry_run)
     if options.raw:
-        raise KubectlError("replace --raw is not supported by pykubectl yet")
+        from pykubectl.resources.dry_run import check_raw, raw_request
+
+        check_raw(options.raw, options.filenames, options.recursive, options.output)
+        out = session.streams.out
+        out.write(raw_request(session.client, "PUT", options.raw, options.filenames[0] if options.filenames else "",
+                              session.streams.stdin).decode("utf-8", "replace"))
+        out.flush()
+        return
     printer = _printer(options, dry_run)
     from pykubectl.resources.selection import SelectionRequest, select
 

@@ -127,3 +127,45 @@ def collected_error(errors: list[Exception]) -> Exception | None:
             error = PlainError(f"Error from server (Invalid): {error.message}")
         lines.append(error)
     return AggregateError(lines)
+
+
+def check_raw(raw: str, filenames, recursive: bool, output: str, selector: str = "") -> None:
+    """The --raw checks create, replace and delete share (their Validate)."""
+    import re
+
+    if len(filenames) > 1:
+        raise KubectlError("--raw can only use a single local file or stdin")
+    if filenames and filenames[0].startswith(("http://", "https://")):
+        raise KubectlError("--raw cannot read from a url")
+    if recursive:
+        raise KubectlError("--raw and --recursive are mutually exclusive")
+    if selector:
+        raise KubectlError("--raw and --selector (-l) are mutually exclusive")
+    if output:
+        raise KubectlError("--raw and --output are mutually exclusive")
+    if not raw.startswith("/") and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
+        raise KubectlError(f'--raw must be a valid URL path: parse "{raw}": invalid URI for request')
+
+
+def raw_request(client, method: str, uri: str, filename: str, stdin) -> bytes:
+    """rawhttp: send the file (or stdin for "-") as the body to a request URI; the answer's body as is."""
+    from pykubectl.client.status import error_from_response
+
+    if not filename:
+        body = b""
+    elif filename == "-":
+        body = stdin.read().encode() if stdin is not None else b""
+    else:
+        try:
+            with open(filename, "rb") as handle:
+                body = handle.read()
+        except OSError as exc:
+            raise KubectlError(f"open {filename}: {(exc.strerror or str(exc)).lower()}") from None
+    path, _, query = uri.partition("?")
+    params = [tuple(p.split("=", 1)) if "=" in p else (p, "") for p in query.split("&") if p] if query else None
+    response = client.request(method, path, params, content=body, headers={"Content-Type": "application/json"},
+                              raise_for_status=False)
+    if not 200 <= response.status_code <= 206:
+        raise error_from_response(response.status_code, response.content, response.headers.get("Content-Type"),
+                                  method)
+    return response.content

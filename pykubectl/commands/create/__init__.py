@@ -125,6 +125,17 @@ def run(options: CreateOptions, session) -> None:
     )
     from pykubectl.resources.selection import SelectionRequest, Target, select
 
+    if options.raw:
+        from pykubectl.resources.dry_run import check_raw, raw_request
+
+        if options.edit:
+            raise KubectlError("--raw and --edit are mutually exclusive")
+        check_raw(options.raw, options.filenames, options.recursive, options.output, options.selector)
+        out = session.streams.out
+        out.write(raw_request(session.client, "POST", options.raw, options.filenames[0] if options.filenames else "",
+                              session.streams.stdin).decode("utf-8", "replace"))
+        out.flush()
+        return
     if options.edit:
         raise KubectlError("create --edit is not supported by pykubectl yet")
     dry_run = parse_dry_run(options.dry_run)
