@@ -28,6 +28,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("rollout", "pykubectl.commands.rollout", "Manage the rollout of a resource", DEPLOY),
     CommandSpec("scale", "pykubectl.commands.scale",
                 "Set a new size for a deployment, replica set, or replication controller", DEPLOY),
+    CommandSpec("autoscale", "pykubectl.commands.autoscale",
+                "Auto-scale a deployment, replica set, stateful set, or replication controller", DEPLOY),
     CommandSpec("cluster-info", "pykubectl.commands.cluster_info", "Display cluster information", CLUSTER),
     CommandSpec("describe", "pykubectl.commands.describe", "Show details of a specific resource or group of resources",
                 TROUBLESHOOTING),
