@@ -296,9 +296,12 @@ def _fetch_url(url: str) -> str:
 
 
 # -- kustomize (-k) -------------------------------------------------------------------------------------
-# The part of kustomize's build that decides which objects `get -k`/`describe -k` name: resources (files
-# and nested kustomizations), namespace, namePrefix/nameSuffix and commonLabels/labels, in kustomize's
-# legacy output order. Generators, patches and remote bases are refused with a clear error.
+# kubectl embeds kustomize; we do not. With a `kustomize` binary on PATH, `-k DIR` runs `kustomize build DIR`.
+# Without one, a built-in subset covers what most overlays use: resources (files and nested kustomizations),
+# namespace, namePrefix/nameSuffix and commonLabels/labels, in kustomize's legacy output order. Anything
+# else (generators, patches, remote bases) stops with an error that says how to get kustomize.
+_GET_KUSTOMIZE = ("install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) and put it on "
+                  "PATH, or run `kustomize build DIR | pykubectl ... -f -`")
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _ORDER_FIRST = ("Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
@@ -321,6 +324,12 @@ def read_kustomization(directory: str, warn=None) -> Iterator[Manifest | Kubectl
     """The objects `kustomize build DIR` would print, each with DIR as its source.
 
     `warn(text)` receives kustomize's deprecation notices (kubectl prints them on stderr)."""
+    import shutil
+
+    binary = shutil.which("kustomize")
+    if binary is not None:
+        yield from _run_kustomize(binary, directory)
+        return
     try:
         objects = _kustomize_build(directory, warn)
     except KubectlError as exc:
@@ -328,6 +337,17 @@ def read_kustomization(directory: str, warn=None) -> Iterator[Manifest | Kubectl
         return
     for obj in sorted(objects, key=_legacy_order):
         yield Manifest(obj, directory)
+
+
+def _run_kustomize(binary: str, directory: str) -> Iterator[Manifest | KubectlError]:
+    import subprocess
+
+    proc = subprocess.run([binary, "build", directory], capture_output=True, text=True)
+    if proc.returncode != 0:
+        yield ManifestError(proc.stderr.strip().removeprefix("Error: ") or f"kustomize build {directory} failed")
+        return
+    for parsed in parse_documents(proc.stdout, directory):
+        yield parsed if isinstance(parsed, KubectlError) else Manifest(parsed, directory)
 
 
 def _legacy_order(obj: dict):
@@ -392,12 +412,12 @@ def _kustomize_build(directory: str, warn=None) -> list[dict]:
                  "to update your Kustomization automatically.")
     for key in _UNSUPPORTED:
         if kustomization.get(key):
-            raise KubectlError(f"kustomization field {key!r} is not supported by pykubectl ({found})")
+            raise KubectlError(f"kustomization field {key!r} needs the kustomize binary ({found}): {_GET_KUSTOMIZE}")
     objects: list[dict] = []
     for entry in [*(kustomization.get("bases") or []), *(kustomization.get("resources") or [])]:
         path = os.path.join(directory, str(entry))
         if "://" in str(entry) or str(entry).startswith(("github.com/", "git@")):
-            raise KubectlError(f"remote kustomize resources are not supported by pykubectl: {entry}")
+            raise KubectlError(f"remote kustomize resources need the kustomize binary ({entry}): {_GET_KUSTOMIZE}")
         if os.path.isdir(path):
             objects.extend(_kustomize_build(path, warn))
             continue
