@@ -122,9 +122,17 @@ def kube_in_namespace(runners, kubeconfig_file, tmp_path, kube_apiserver):
         k("delete", "namespace", namespace, "--ignore-not-found", "--wait=false")
 
 
+@pytest.fixture(scope="module")
+def kubectl_home(tmp_path_factory) -> Path:
+    """One HOME per module: kubectl's discovery and OpenAPI caches stay warm from test to test, as a user's."""
+    return tmp_path_factory.mktemp("kubectl-home")
+
+
 @pytest.fixture
-def kube(runners, kubeconfig_file, tmp_path, kube_apiserver):
-    yield from kube_in_namespace(runners, kubeconfig_file, tmp_path, kube_apiserver)
+def kube(kubectl_home, kubeconfig_file, tmp_path, kube_apiserver):
+    from tests.conftest import Runners
+
+    yield from kube_in_namespace(Runners(kubectl_home, None), kubeconfig_file, tmp_path, kube_apiserver)
 
 
 def shared_kube(request, tmp_path_factory, kube_apiserver):
@@ -691,7 +699,7 @@ def test_other_kubectl_versions_create_get_apply_patch_delete(kube, version):
             pytest.fail(f"kubectl.{version} is absent beside the kubectl dispatcher")
         pytest.skip(f"kubectl.{version} is absent")
     env = _isolated_env(kube.runners.home / version, {"KUBECONFIG": str(kube.kubeconfig)})
-    (kube.runners.home / version).mkdir()
+    (kube.runners.home / version).mkdir(exist_ok=True)
 
     def run(*args: str) -> tuple[str, str, int]:
         proc = subprocess.run([binary, "-n", kube.ns, *args], capture_output=True, text=True, env=env, timeout=60)
