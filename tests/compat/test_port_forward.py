@@ -288,3 +288,37 @@ def test_interrupt_during_a_transfer_leaves_nothing_behind(tool: str, cluster, r
     assert (code, err) == (0, "")
     assert not _listening(local)
     assert forward.proc.returncode == 0
+
+
+def test_kubectl_plain_spdy_fallback(cluster, runners: Runners) -> None:
+    """KUBECTL_PORT_FORWARD_WEBSOCKETS=false: kubectl's plain SPDY upgrade (POST) is served too."""
+    forward = Forward("kubectl", ["web", ":80"], {**cluster, "KUBECTL_PORT_FORWARD_WEBSOCKETS": "false"},
+                      runners.home, expect_lines=2)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(10) as pool:
+            assert {status for status, _ in pool.map(lambda _: _http_get(forward.ports[80]), range(20))} == {200}
+    finally:
+        out, err, code = forward.stop()
+    assert (code, err) == (0, "")
+
+
+def test_deleting_the_pod_ends_the_forward(cluster, runners: Runners) -> None:
+    """The forwarding session ends when the pod goes: `error: lost connection to pod`, exit 1, as kubectl's.
+
+    (Only over the tunnel: the plain protocol has no connection that outlives a forwarded one.)"""
+    forwards = [Forward(tool, ["deploy/cache", ":6379"], cluster, runners.home, expect_lines=2)
+                for tool in TOOLS[:2]]
+    for forward in forwards:
+        assert _redis_ping(forward.ports[6379]) == b"+PONG\r\n"
+    pod = runners.kubectl("get", "pods", "-l", "app=cache", "-o", "name", env=cluster).stdout.strip()
+    assert runners.kubectl("delete", pod, "--wait=false", env=cluster).exit_code == 0
+    results = []
+    for forward in forwards:
+        try:
+            forward.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        out, err, code = forward.stop()
+        results.append((err, code))
+        assert not _listening(forward.ports[6379])
+    assert results == [("error: lost connection to pod\n", 1)] * 2

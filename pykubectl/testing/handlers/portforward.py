@@ -37,6 +37,8 @@ log = logging.getLogger("pykubectl.testing.portforward")
 
 PATH = "/api/v1/namespaces/{namespace}/pods/{name}/portforward"
 TUNNEL_PROTOCOL = "SPDY/3.1+portforward.k8s.io"
+SPDY_PROTOCOL = "portforward.k8s.io"
+POD_POLL = 0.2  # seconds between looks at whether the forwarded pod still runs
 V4_BINARY = "v4.channel.k8s.io"
 V4_BASE64 = "v4.base64.channel.k8s.io"
 READ_SIZE = 64 * 1024
@@ -78,9 +80,9 @@ class PortForwardHandler:
         namespace, name = request.match_info["namespace"], request.match_info["name"]
         try:
             pod = self._pod(namespace, name)
+            if request.headers.get("Upgrade", "").lower() == "spdy/3.1":
+                return await self._spdy(request, pod)
             if not _is_websocket(request):
-                # A plain SPDY upgrade (POST, Upgrade: SPDY/3.1) is not served: kubectl only falls back to it
-                # when the websocket upgrade fails, which it does not here.
                 raise StatusError(status.bad_request("Upgrade request required"))
             offered = _offered_protocols(request)
             if TUNNEL_PROTOCOL in offered:
@@ -180,9 +182,11 @@ class PortForwardHandler:
             pumps.append(asyncio.ensure_future(pump(index, port)))
         everything = asyncio.ensure_future(asyncio.gather(*pumps))
         reading = asyncio.ensure_future(self._read_v4(ws, writers, b64))
-        await asyncio.wait({everything, reading}, return_when=asyncio.FIRST_COMPLETED)
-        if not reading.done():
-            reading.cancel()
+        watching = asyncio.ensure_future(self._until_pod_ends(pod))
+        await asyncio.wait({everything, reading, watching}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (reading, watching):
+            if not task.done():
+                task.cancel()
         for writer in writers.values():
             writer.close()
         if not everything.done():
@@ -226,7 +230,9 @@ class PortForwardHandler:
         outbox = _Outbox()
         session = spdy.SpdySession(outbox.put, is_server=True)
         sender = asyncio.ensure_future(outbox.pump(ws))
-        serving = asyncio.ensure_future(self._serve_streams(session, pod, outbox))
+        serving = asyncio.ensure_future(self._serve_streams(session, pod, outbox.room))
+        watching = asyncio.ensure_future(self._until_pod_ends(pod))
+        watching.add_done_callback(lambda _t: asyncio.ensure_future(ws.close()) if not ws.closed else None)
         try:
             async for message in ws:
                 if message.type == WSMsgType.BINARY:
@@ -235,9 +241,10 @@ class PortForwardHandler:
                         break
         finally:
             session.feed_eof()
-            serving.cancel()
-            with contextlib.suppress(BaseException):
-                await serving
+            for task in (serving, watching):
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
             outbox.close()
             with contextlib.suppress(BaseException):
                 await sender
@@ -245,7 +252,51 @@ class PortForwardHandler:
                 await ws.close()
         return ws
 
-    async def _serve_streams(self, session: spdy.SpdySession, pod: dict, outbox: _Outbox) -> None:
+    async def _spdy(self, request: web.Request, pod: dict) -> web.StreamResponse:
+        """The plain SPDY upgrade kubectl falls back to (KUBECTL_PORT_FORWARD_WEBSOCKETS=false)."""
+        offered = [v.strip() for header in request.headers.getall("X-Stream-Protocol-Version", [])
+                   for v in header.split(",") if v.strip()]
+        if offered and SPDY_PROTOCOL not in offered:
+            return web.Response(status=403, text=(f"unable to upgrade: unable to negotiate protocol: client "
+                                                  f"supports {offered}, server supports [{SPDY_PROTOCOL}]"))
+        response = web.StreamResponse(status=101, headers={"Connection": "Upgrade", "Upgrade": "SPDY/3.1",
+                                                           "X-Stream-Protocol-Version": SPDY_PROTOCOL})
+        await response.prepare(request)
+        transport = request.transport
+        session = spdy.SpdySession(lambda data: transport.write(data) if not transport.is_closing() else None)
+        request.protocol.set_parser(spdy.UpgradedParser(session))
+
+        async def room() -> None:
+            while not transport.is_closing() and transport.get_write_buffer_size() > OUTBOX_LIMIT:
+                await asyncio.sleep(0.005)
+
+        serving = asyncio.ensure_future(self._serve_streams(session, pod, room))
+        watching = asyncio.ensure_future(self._until_pod_ends(pod))
+        closed = asyncio.get_running_loop().create_future()
+        session.on_close.append(lambda: closed.done() or closed.set_result(None))
+        try:
+            await asyncio.wait({closed, watching}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (serving, watching):
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+            transport.close()
+        response.force_close()
+        return response
+
+    async def _until_pod_ends(self, pod: dict) -> None:
+        """Returns when the pod is gone, replaced or no longer running: the kubelet then drops the connection."""
+        meta = pod["metadata"]
+        while True:
+            await asyncio.sleep(POD_POLL)
+            current = self.cluster.get("", "pods", meta.get("namespace"), meta["name"])
+            if (current is None or current["metadata"].get("uid") != meta.get("uid")
+                    or (current.get("status") or {}).get("phase") != "Running"
+                    or current["metadata"].get("deletionTimestamp")):
+                return
+
+    async def _serve_streams(self, session: spdy.SpdySession, pod: dict, room) -> None:
         """Pair each connection's error and data streams by requestid; forward every complete pair."""
         waiting: dict[str, dict[str, spdy.SpdyStream]] = {}
         tasks: set[asyncio.Task] = set()
@@ -255,14 +306,14 @@ class PortForwardHandler:
                 pair[stream.header("streamtype")] = stream
                 if "data" in pair and "error" in pair:
                     del waiting[stream.header("requestid")]
-                    task = asyncio.ensure_future(self._forward(pair["data"], pair["error"], pod, outbox))
+                    task = asyncio.ensure_future(self._forward(pair["data"], pair["error"], pod, room))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
         finally:
             for task in list(tasks):
                 task.cancel()
 
-    async def _forward(self, data: spdy.SpdyStream, error: spdy.SpdyStream, pod: dict, outbox: _Outbox) -> None:
+    async def _forward(self, data: spdy.SpdyStream, error: spdy.SpdyStream, pod: dict, room) -> None:
         try:
             port = int(data.header("port"))
         except ValueError:
@@ -289,7 +340,7 @@ class PortForwardHandler:
         try:
             while chunk := await reader.read(READ_SIZE):
                 data.write(chunk)
-                await outbox.room()
+                await room()
         except (OSError, ConnectionError):
             pass
         finally:
