@@ -123,3 +123,52 @@ def typed_defaults(obj: dict) -> dict:
         obj.setdefault("spec", {})
         obj.setdefault("status", {}).setdefault("loadBalancer", {})
     return obj
+
+
+class QuantityError(ValueError):
+    pass
+
+
+_QUANTITY = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
+_BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
+_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+
+
+def canonical_quantity(text: str) -> str:
+    """resource.Quantity's canonical string for the common forms (plain, decimal and binary suffixes)."""
+    from decimal import Decimal, InvalidOperation
+    from fractions import Fraction
+
+    match = _QUANTITY.match(text)
+    if not match:
+        raise QuantityError("quantities must match the regular expression "
+                            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+    number, suffix = match.groups()
+    try:
+        value = Fraction(Decimal(number))
+    except InvalidOperation:
+        raise QuantityError("unable to parse quantity's suffix") from None
+    if suffix in _BINARY:
+        value *= 1024 ** _BINARY[suffix]
+        if value.denominator == 1 and value >= 1024:
+            exponent = 0
+            while exponent < 6 and value % (1024 ** (exponent + 1)) == 0:
+                exponent += 1
+            suffixes = {v: k for k, v in _BINARY.items()}
+            return f"{int(value / 1024 ** exponent)}{suffixes.get(exponent, '')}"
+    elif suffix in _DECIMAL:
+        value *= Fraction(10) ** _DECIMAL[suffix]
+    else:
+        return text
+    # decimal form: the largest power of 1000 that keeps the number whole (down to nano)
+    best = -9
+    for exponent in (18, 15, 12, 9, 6, 3, 0, -3, -6, -9):
+        scaled = value / Fraction(10) ** exponent
+        if scaled.denominator == 1:
+            best = exponent
+            break
+    scaled = value / Fraction(10) ** best
+    if scaled.denominator != 1:  # finer than nano: round up as Quantity does
+        scaled = Fraction(-(-scaled.numerator // scaled.denominator))
+    names = {v: k for k, v in _DECIMAL.items()}
+    return f"{int(scaled)}{names[best]}"

@@ -13,6 +13,7 @@ SET_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("resources", f"{_PKG}.resources", "Update resource requests/limits on objects with pod templates"),
     CommandSpec("selector", f"{_PKG}.selector", "Set the selector on a resource"),
     CommandSpec("serviceaccount", f"{_PKG}.serviceaccount", "Update the service account of a resource"),
+    CommandSpec("sa", f"{_PKG}.serviceaccount", "Update the service account of a resource", hidden=True),
     CommandSpec("subject", f"{_PKG}.subject",
                 "Update the user, group, or service account in a role binding or cluster role binding"),
 )
@@ -33,7 +34,7 @@ class _SetGroup(KubectlGroup):
 
 def _help(path: str) -> str:
     lines = [command.help, "", "Available Commands:"]
-    lines += [f"  {spec.name.ljust(17)}{spec.short_help}" for spec in SET_COMMANDS]
+    lines += [f"  {spec.name.ljust(17)}{spec.short_help}" for spec in SET_COMMANDS if not spec.hidden]
     lines += ["", "Usage:", f"  {path} SUBCOMMAND [options]", "",
               f'Use "{path} <command> --help" for more information about a given command.',
               'Use "kubectl options" for a list of global command-line options (applies to all commands).', ""]

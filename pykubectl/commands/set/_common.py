@@ -137,6 +137,26 @@ def go_type_name(obj: dict) -> str:
     return f"*{version}.{obj.get('kind', '')}"
 
 
+def validate(problems: list[str]) -> None:
+    """utilerrors.NewAggregate of Validate()'s findings."""
+    if not problems:
+        return
+    if len(problems) == 1:
+        raise KubectlError(problems[0])
+    from pykubectl.errors import AggregateError
+
+    raise AggregateError([KubectlError(p) for p in problems])
+
+
+def pod_spec_or_error(obj: dict) -> dict:
+    from pykubectl.resources.pod_spec import pod_spec_of
+
+    spec = pod_spec_of(obj)
+    if spec is None:
+        raise KubectlError(f"the object is not a pod or does not have a pod template: {go_type_name(obj)}")
+    return spec
+
+
 def typed(obj: dict) -> dict:
     """The object after kubectl's round trip through its Go type: the zero values the encoder keeps."""
     from pykubectl.resources.pod_spec import typed_defaults
@@ -145,7 +165,8 @@ def typed(obj: dict) -> dict:
 
 
 def patch_all(session, common: SetCommon, infos: list[tuple], mutate: Callable[[object, dict], None],
-              dry_run: str, operation: str, failure: str, errors: list[Exception] | None = None) -> None:
+              dry_run: str, operation: str, failure: str, errors: list[Exception] | None = None,
+              skip_unchanged: bool = True) -> None:
     """CalculatePatches then Run: skip unchanged objects, print local/client-dry-run objects, PATCH the rest."""
     from pykubectl.errors import ApiError
     from pykubectl.resources import three_way
@@ -164,7 +185,7 @@ def patch_all(session, common: SetCommon, infos: list[tuple], mutate: Callable[[
         except KubectlError as exc:
             errors.append(raw_error(f"error: {object_name(target, obj)} {exc}\n"))
             continue
-        if obj == before:
+        if obj == before and skip_unchanged:
             continue
         if common.local or dry_run == "client":
             out.write(printer(typed(obj)))
