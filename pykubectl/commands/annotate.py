@@ -251,7 +251,7 @@ def _visit(options: AnnotateOptions, session):
                 if options.local:
                     yield member, copy.deepcopy(member.manifest.obj)
                     continue
-                for fetched in fetcher._collect(fetcher._fetch(member), visitor_errors):
+                for fetched in fetcher.fetch(member, visitor_errors):
                     page = fetched.obj
                     kind = str(page.get("kind") or "")
                     for obj in items_of(page):

@@ -188,11 +188,11 @@ class _Deleter:
             members = item if isinstance(item, list) else [item]
             for member in members:
                 if not isinstance(member, Target):
-                    fetcher._add(member, fetcher.visitor)
+                    fetcher.add_error(member)
                 elif member.name:
                     yield member, member.name
                 else:
-                    for fetched in fetcher._collect(fetcher._fetch(member), fetcher.visitor):
+                    for fetched in fetcher.fetch(member):
                         for obj in items_of(fetched.obj):
                             name = str((obj.get("metadata") or {}).get("name") or "")
                             namespace = str((obj.get("metadata") or {}).get("namespace") or "")

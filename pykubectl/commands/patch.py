@@ -126,7 +126,7 @@ def run(options: PatchOptions, session) -> None:
                 if member.type.namespaced and member.namespace and not options.local:
                     original.setdefault("metadata", {}).setdefault("namespace", member.namespace)
             else:
-                fetched = list(fetcher._collect(fetcher._fetch(member), errors))
+                fetched = list(fetcher.fetch(member, errors))
                 if not fetched:
                     continue
                 original = fetched[0].obj

@@ -157,6 +157,15 @@ class Fetcher:
             return missing if is_not_found(missing) else None
         return None
 
+    def fetch(self, target: Target, errors: list[Exception] | None = None) -> Iterator[Fetched]:
+        """One target's answers (pages for a collection); a failure goes into `errors` (default: the visitor
+        errors, reported last) instead of being raised. For verbs that visit targets one by one."""
+        yield from self._collect(self._fetch(target), self.visitor if errors is None else errors)
+
+    def add_error(self, error: Exception, errors: list[Exception] | None = None) -> None:
+        """Collect an error as the visit would (dropped if it is a NotFound and ignore_not_found is set)."""
+        self._add(error, self.visitor if errors is None else errors)
+
     def error(self) -> Exception | None:
         """What kubectl's checkErr gets from a visit that continued on error, or None.
 

@@ -151,7 +151,6 @@ SCALE_CASES = [
     ("deploy", "web", "--replicas=1", "-o", "yaml"),
     ("deploy/web", "--replicas=2", "--timeout=x"),
     ("-k", "kzd", "--replicas=3"),
-    ("deploy", "web", "--replicas=3", "--timeout=1s"),
 ]
 
 
