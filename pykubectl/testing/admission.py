@@ -234,12 +234,7 @@ def validate(info, obj: dict, old: dict | None) -> list[dict]:
         if isinstance(replicas, int) and replicas < 0:
             causes.append(invalid_cause("spec.replicas", replicas, "must be greater than or equal to 0"))
     elif key == ("", "services"):
-        if spec.get("type", "ClusterIP") != "ExternalName" and not spec.get("ports") and \
-                spec.get("clusterIP") != "None":
-            causes.append(required_cause("spec.ports"))
-        for i, port in enumerate(spec.get("ports") or []):
-            if not port.get("port"):
-                causes.append(required_cause(f"spec.ports[{i}].port"))
+        causes.extend(_validate_service_spec(spec))
     elif key == ("", "configmaps") or key == ("", "secrets"):
         for field in ("data", "binaryData", "stringData"):
             for data_key in (obj.get(field) or {}):
@@ -250,6 +245,44 @@ def validate(info, obj: dict, old: dict | None) -> list[dict]:
                                                              "key.name", "KEY_NAME", "key-name")))
     if old is not None and key == ("", "pods"):
         causes.extend(_pod_update_causes(obj, old))
+    return causes
+
+
+_PORT_RANGE = "must be between 1 and 65535, inclusive"
+
+
+def _validate_service_spec(spec: dict) -> list[dict]:
+    """ValidateService's checks of the type and ports (validateServicePort), in its order."""
+    causes: list[dict] = []
+    svc_type = spec.get("type", "ClusterIP")
+    if svc_type not in ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort"):
+        causes.append(unsupported_cause("spec.type", svc_type, ["ClusterIP", "ExternalName", "LoadBalancer",
+                                                                 "NodePort"]))
+    ports = spec.get("ports") or []
+    if svc_type != "ExternalName" and not ports and spec.get("clusterIP") != "None":
+        causes.append(required_cause("spec.ports"))
+    names: set[str] = set()
+    for i, port in enumerate(ports):
+        path = f"spec.ports[{i}]"
+        name = port.get("name") or ""
+        if len(ports) > 1 and not name:
+            causes.append(required_cause(f"{path}.name"))
+        elif name:
+            for message in is_dns1123_label(name):
+                causes.append(invalid_cause(f"{path}.name", name, message))
+            if name in names:
+                causes.append({"reason": "FieldValueDuplicate", "message": f"Duplicate value: {go_quote(name)}",
+                               "field": f"{path}.name"})
+            names.add(name)
+        number = port.get("port", 0)
+        if not isinstance(number, int) or not 1 <= number <= 65535:
+            causes.append(invalid_cause(f"{path}.port", number, _PORT_RANGE))
+        protocol = port.get("protocol", "TCP")
+        if protocol not in ("SCTP", "TCP", "UDP"):
+            causes.append(unsupported_cause(f"{path}.protocol", protocol, ["SCTP", "TCP", "UDP"]))
+        target = port.get("targetPort")
+        if isinstance(target, int) and not isinstance(target, bool) and not 1 <= target <= 65535:
+            causes.append(invalid_cause(f"{path}.targetPort", target, _PORT_RANGE))
     return causes
 
 

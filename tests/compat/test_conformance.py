@@ -525,6 +525,17 @@ def test_errors_with_kubectls_messages(kube):
     assert (out, code) == ("", 1)
     assert err.startswith('The ConfigMap "c3" is invalid: metadata.labels: Invalid value: "a b": name part must '
                           "consist of alphanumeric characters")
+    svc = kube.file("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: s1}\nspec:\n"
+                                "  ports: [{port: 99999}]\n")
+    assert kube.n("create", "-f", svc) == (
+        "", 'The Service "s1" is invalid: spec.ports[0].port: Invalid value: 99999: must be between 1 and 65535, '
+            "inclusive\n", 1)
+    svc = kube.file("svc2.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: s2}\nspec:\n"
+                                 "  ports: [{port: 80}, {port: 81, protocol: FOO}]\n")
+    assert kube.n("create", "-f", svc) == (
+        "", 'The Service "s2" is invalid: \n* spec.ports[0].name: Required value\n'
+            "* spec.ports[1].name: Required value\n"
+            '* spec.ports[1].protocol: Unsupported value: "FOO": supported values: "SCTP", "TCP", "UDP"\n', 1)
     assert kube("get", "nothings") == (
         "", 'error: the server doesn\'t have a resource type "nothings"\n', 1)
     assert kube.n("get", "pods", "-o", "bogus")[2] == 1
