@@ -126,9 +126,8 @@ def make_printer(common: SetCommon, dry_run: str, operation: str) -> Callable[[d
 
 
 def object_name(target, obj: dict) -> str:
-    """info.ObjectName(): resource[.group]/name."""
-    resource = target.type.plural + (f".{target.type.group}" if target.type.group else "")
-    return f"{resource}/{(obj.get('metadata') or {}).get('name') or target.name}"
+    """info.ObjectName(): the plural resource (no group) and the name."""
+    return f"{target.type.plural}/{(obj.get('metadata') or {}).get('name') or target.name}"
 
 
 def go_type_name(obj: dict) -> str:
