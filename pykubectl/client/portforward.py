@@ -38,7 +38,7 @@ log = logging.getLogger("pykubectl.portforward")
 
 SUBPROTOCOL = "v4.channel.k8s.io"
 TUNNEL_PROTOCOL = "SPDY/3.1+portforward.k8s.io"
-READ_SIZE = 64 * 1024
+READ_SIZE = 256 * 1024
 LINGER = 1.0  # seconds the websocket stays open for the pod's answer after the local side stopped writing
 DATA_CHANNEL, ERROR_CHANNEL = 0, 1
 

@@ -109,31 +109,40 @@ class Codec:
     def feed(self, data: bytes) -> list[Frame]:
         self._buffer += data
         frames = []
-        while len(self._buffer) >= 8:
-            first, second = struct.unpack_from(">II", self._buffer, 0)
-            length = second & 0xFFFFFF
-            if len(self._buffer) < 8 + length:
-                break
-            body = bytes(self._buffer[8:8 + length])
-            del self._buffer[:8 + length]
-            flags = second >> 24
-            if not first & 0x80000000:
-                frames.append(Frame("data", first & 0x7FFFFFFF, flags, body))
-                continue
-            kind = first & 0xFFFF
-            if kind == SYN_REPLY:
-                frames.append(Frame("syn_reply", struct.unpack_from(">I", body, 0)[0] & 0x7FFFFFFF, flags,
-                                    headers=self._headers(body[4:])))
-            elif kind == SYN_STREAM:  # the server opens none for port-forward; keep the inflate context in step
-                self._headers(body[10:])
-                frames.append(Frame("rst_needed", struct.unpack_from(">I", body, 0)[0] & 0x7FFFFFFF))
-            elif kind == HEADERS:
-                self._headers(body[4:])
-            elif kind == RST_STREAM:
-                stream_id, status = struct.unpack_from(">II", body, 0)
-                frames.append(Frame("rst", stream_id & 0x7FFFFFFF, status=status))
-            elif kind == PING:
-                frames.append(Frame("ping", payload=body[:4]))
-            elif kind == GOAWAY:
-                frames.append(Frame("goaway"))
+        buffer, pos, end = self._buffer, 0, len(self._buffer)
+        view = memoryview(buffer)
+        try:
+            while end - pos >= 8:
+                first, second = struct.unpack_from(">II", buffer, pos)
+                length = second & 0xFFFFFF
+                if end - pos < 8 + length:
+                    break
+                body = bytes(view[pos + 8:pos + 8 + length])
+                pos += 8 + length
+                self._frame(frames, first, second, body)
+        finally:
+            view.release()
+            del buffer[:pos]  # once per feed: frames are cut out by offset, not by moving the rest each time
         return frames
+
+    def _frame(self, frames: list[Frame], first: int, second: int, body: bytes) -> None:
+        flags = second >> 24
+        if not first & 0x80000000:
+            frames.append(Frame("data", first & 0x7FFFFFFF, flags, body))
+            return
+        kind = first & 0xFFFF
+        if kind == SYN_REPLY:
+            frames.append(Frame("syn_reply", struct.unpack_from(">I", body, 0)[0] & 0x7FFFFFFF, flags,
+                                headers=self._headers(body[4:])))
+        elif kind == SYN_STREAM:  # the server opens none for port-forward; keep the inflate context in step
+            self._headers(body[10:])
+            frames.append(Frame("rst_needed", struct.unpack_from(">I", body, 0)[0] & 0x7FFFFFFF))
+        elif kind == HEADERS:
+            self._headers(body[4:])
+        elif kind == RST_STREAM:
+            stream_id, status = struct.unpack_from(">II", body, 0)
+            frames.append(Frame("rst", stream_id & 0x7FFFFFFF, status=status))
+        elif kind == PING:
+            frames.append(Frame("ping", payload=body[:4]))
+        elif kind == GOAWAY:
+            frames.append(Frame("goaway"))
