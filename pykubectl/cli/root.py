@@ -22,6 +22,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("set", "pykubectl.commands.set", "Set specific features on objects", BEGINNER),
     CommandSpec("explain", "pykubectl.commands.explain", "Get documentation for a resource", INTERMEDIATE),
     CommandSpec("get", "pykubectl.commands.get", "Display one or many resources", INTERMEDIATE),
+    CommandSpec("edit", "pykubectl.commands.edit", "Edit a resource on the server", INTERMEDIATE),
     CommandSpec("delete", "pykubectl.commands.delete",
                 "Delete resources by file names, stdin, resources and names, or by resources and label selector",
                 INTERMEDIATE),
