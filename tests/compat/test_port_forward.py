@@ -148,8 +148,13 @@ def _redis_ping(port: int) -> bytes:
 TOOLS = ("kubectl", "pykubectl", "pykubectl-plain")
 
 
-@pytest.mark.parametrize("tool", TOOLS)
-def test_nginx_serves_100_concurrent_requests(tool: str, cluster, runners: Runners) -> None:
+def test_nginx_serves_100_concurrent_requests(cluster, runners: Runners) -> None:
+    """One cluster for every client (setting it up is the slow part)."""
+    for tool in TOOLS:
+        _nginx_100(tool, cluster, runners)
+
+
+def _nginx_100(tool: str, cluster, runners: Runners) -> None:
     forward = Forward(tool, ["pod/web", ":80"], cluster, runners.home, expect_lines=2)
     try:
         assert set(forward.ports) == {80}, forward.lines
@@ -170,9 +175,13 @@ def test_nginx_serves_100_concurrent_requests(tool: str, cluster, runners: Runne
     assert not _listening(local), "Ctrl-C left the local port listening"
 
 
-@pytest.mark.parametrize("tool", TOOLS)
-def test_redis_answers_ping_through_workloads(tool: str, cluster, runners: Runners) -> None:
+def test_redis_answers_ping_through_workloads(cluster, runners: Runners) -> None:
     """deploy/x picks the pod; svc/x maps the service port (by number or name) to the target port."""
+    for tool in TOOLS:
+        _redis_targets(tool, cluster, runners)
+
+
+def _redis_targets(tool: str, cluster, runners: Runners) -> None:
     targets = [("deploy/cache", "6379"), ("service/cache", "redis"), ("svc/cache", "7001")]
     for target, remote in targets[:1] if tool == "pykubectl-plain" else targets:
         forward = Forward(tool, [target, f":{remote}"], cluster, runners.home, expect_lines=2)
@@ -271,9 +280,13 @@ def test_help_matches_kubectl(runners: Runners) -> None:
     runners.assert_same("port-forward", "--help")
 
 
-@pytest.mark.parametrize("tool", TOOLS[1:])
-def test_interrupt_during_a_transfer_leaves_nothing_behind(tool: str, cluster, runners: Runners) -> None:
+def test_interrupt_during_a_transfer_leaves_nothing_behind(cluster, runners: Runners) -> None:
     """Ctrl-C with a connection open: pykubectl ends at once, exit 0, and the port is free again."""
+    for tool in TOOLS[1:]:
+        _interrupt(tool, cluster, runners)
+
+
+def _interrupt(tool: str, cluster, runners: Runners) -> None:
     forward = Forward(tool, ["web", ":80"], cluster, runners.home, expect_lines=2)
     local = forward.ports[80]
     sock = socket.create_connection(("127.0.0.1", local), timeout=10)
