@@ -295,3 +295,16 @@ class DiffExitStatus(KubectlError):
 
     def render(self) -> str:
         return ""
+
+
+class Interrupted(KubectlError):
+    """Ctrl-C ended a command whose Go original installs no handler, so the signal kills it: no output, and the
+    shell's 128+SIGINT as the status (kubectl proxy)."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def render(self) -> str:
+        return ""

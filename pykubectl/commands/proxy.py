@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import click
 
-from pykubectl.errors import KubectlError
+from pykubectl.errors import Interrupted, KubectlError
 from pykubectl.flags import bundles, pflag
 from pykubectl.flags.command import KubectlCommand
 from pykubectl.flags.global_flags import current_session
-
-log = logging.getLogger("pykubectl.proxy")
 
 HELP = """Creates a proxy server or application-level gateway between localhost and the Kubernetes API server. It also allows serving static content over specified HTTP path. All incoming data enters through one port and gets forwarded to the remote Kubernetes API server port, except for the path matching the static content path."""  # noqa: E501
 _EXAMPLES = (
@@ -121,42 +118,58 @@ def run(options: ProxyOptions, session) -> None:
     from pykubectl.resources import proxying
 
     client = session.client  # Complete: ToRESTConfig (a broken kubeconfig fails here)
+    err = session.streams.err
     server_path = urlsplit(session.settings.server).path
     if not options.append_server_path and server_path not in ("", "/"):
-        log.warning("Your kube context contains a server path %s, use --append-server-path to automatically append "
-                    "the path to each request", server_path)
+        _klog_warning(err, 166, f"Your kube context contains a server path {server_path}, use --append-server-path "
+                                "to automatically append the path to each request")
     request_filter = None
     if options.disable_filter:
         if not options.unix_socket:
-            log.warning("Request filter disabled, your proxy is vulnerable to XSRF attacks, please be cautious")
+            _klog_warning(err, 177, "Request filter disabled, your proxy is vulnerable to XSRF attacks, please be "
+                                    "cautious")
     else:
-        if options.reject_paths == "" or options.reject_methods == "":
-            log.warning("Request filter has been relaxed, your proxy may be vulnerable to attacks, please be cautious")
         request_filter = proxying.RequestFilter(
             accept_paths=proxying.compile_list(options.accept_paths),
             reject_paths=proxying.compile_list(options.reject_paths),
             accept_hosts=proxying.compile_list(options.accept_hosts),
             reject_methods=proxying.compile_list(options.reject_methods))
     options.validate()
-    if options.unix_socket:
-        raise KubectlError("--unix-socket is not supported by pykubectl")
     config = proxying.ProxyConfig(api_prefix=options.api_prefix, static_dir=options.static_dir,
                                   static_prefix=options.static_prefix, filter=request_filter,
                                   append_server_path=options.append_server_path)
     server = proxying.ProxyServer(config, proxying.ApiProxy(client, options.append_server_path))
     try:
-        where = server.listen(options.address, options.port)
+        if options.unix_socket:
+            where = server.listen_unix(options.unix_socket)
+        else:
+            where = server.listen(options.address, options.port)
     except OSError as exc:
-        raise KubectlError(_listen_error(options.address, options.port, exc)) from None
+        if options.unix_socket:
+            raise KubectlError(f"listen unix {options.unix_socket}: {_socket_error(exc)}") from None
+        raise KubectlError(f"listen tcp {options.address}:{options.port}: {_socket_error(exc)}") from None
     session.streams.out.write(f"Starting to serve on {where}\n")
     session.streams.out.flush()
-    server.serve_forever()  # until Ctrl-C: KeyboardInterrupt ends the command as the interrupted kubectl
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # kubectl proxy has no interrupt handler: the signal ends it without a word
+        raise Interrupted() from None
 
 
-def _listen_error(address: str, port: int, exc: OSError) -> str:
+def _klog_warning(err, line: int, text: str) -> None:
+    """klog.Warning's line, as kubectl prints it at any verbosity."""
+    import datetime
+    import os
+
+    now = datetime.datetime.now()
+    err.write(f"W{now:%m%d %H:%M:%S}.{now.microsecond:06d} {os.getpid():>7} proxy.go:{line}] {text}\n")
+    err.flush()
+
+
+def _socket_error(exc: OSError) -> str:
     import errno
 
-    reason = {errno.EADDRINUSE: "bind: address already in use",
-              errno.EADDRNOTAVAIL: "bind: cannot assign requested address",
-              errno.EACCES: "bind: permission denied"}.get(exc.errno or 0, (exc.strerror or str(exc)).lower())
-    return f"listen tcp {address}:{port}: {reason}"
+    return {errno.EADDRINUSE: "bind: address already in use",
+            errno.EADDRNOTAVAIL: "bind: cannot assign requested address",
+            errno.EACCES: "bind: permission denied",
+            errno.ENOENT: "bind: no such file or directory"}.get(exc.errno or 0, (exc.strerror or str(exc)).lower())

@@ -310,6 +310,45 @@ class ProxyServer:
         host, bound = self.httpd.server_address[:2]
         return f"[{host}]:{bound}" if ":" in host else f"{host}:{bound}"
 
+    def listen_unix(self, path: str) -> str:
+        """ListenUnix: a stale socket file is removed; the socket is made under umask 077."""
+        import socketserver
+        import stat
+
+        try:
+            if stat.S_ISSOCK(os.stat(path).st_mode):
+                os.remove(path)
+        except OSError:
+            pass
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def address_string(self) -> str:
+                return "@"
+
+            def log_message(self, format: str, *args) -> None:  # noqa: A002 - BaseHTTPRequestHandler's name
+                log.debug(format, *args)
+
+            def _serve(self) -> None:
+                try:
+                    server.route(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+        class Server(socketserver.ThreadingUnixStreamServer):
+            daemon_threads = True
+
+        old = os.umask(0o077)
+        try:
+            self.httpd = Server(path, Handler)  # type: ignore[assignment]
+        finally:
+            os.umask(old)
+        return path
+
     def serve_forever(self) -> None:
         assert self.httpd is not None
         try:

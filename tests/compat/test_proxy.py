@@ -42,11 +42,12 @@ class Proxy:
         finally:
             connection.close()
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Ctrl-C; returns stderr."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
         try:
-            self.proc.communicate(timeout=10)
+            return self.proc.communicate(timeout=10)[1]
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.communicate()
@@ -122,12 +123,45 @@ def test_relaxed_filter(proxies) -> None:
 
 
 def test_interrupt_frees_the_port(kubeconfig_file: Path, runners: Runners) -> None:
+    """Ctrl-C ends the proxy without a word, with the status of a process SIGINT killed."""
     proxy = Proxy("pykubectl", [], {"KUBECONFIG": str(kubeconfig_file)}, runners.home)
     assert proxy.request("GET", "/api")[0] == 200
-    proxy.stop()
-    assert proxy.proc.returncode is not None
+    assert proxy.stop() == ""
+    assert proxy.proc.returncode == 130
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", proxy.port)) != 0
+
+
+def test_unix_socket_and_warnings(kubeconfig_file: Path, runners: Runners, tmp_path: Path) -> None:
+    """--unix-socket serves the API on a socket only its user may use; no filter warning on a socket."""
+    import stat
+
+    from tests.conftest import strip_klog
+
+    answers, warnings = [], []
+    for tool in ("kubectl", "pykubectl"):
+        path = tmp_path / f"{tool}.sock"
+        argv = [require_real_kubectl()] if tool == "kubectl" else [sys.executable, "-m", "pykubectl"]
+        proc = subprocess.Popen([*argv, "proxy", f"--unix-socket={path}", "--disable-filter"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True,
+                                env=_isolated_env(runners.home, {"KUBECONFIG": str(kubeconfig_file)}))
+        try:
+            assert proc.stdout.readline() == f"Starting to serve on {path}\n"
+            assert stat.S_IMODE(path.stat().st_mode) == 0o700 and stat.S_ISSOCK(path.stat().st_mode)
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.connect(str(path))
+                sock.sendall(b"GET /api/v1/namespaces/default HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                data = b""
+                while chunk := sock.recv(65536):
+                    data += chunk
+            answers.append(data.split(b"\r\n", 1)[0] + data[data.index(b"\r\n\r\n"):])
+        finally:
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=10)
+        warnings.append(re.sub(r"^W\d{4} [\d:.]+\s+\d+ ", "W ", err, flags=re.M))
+        assert strip_klog(err) == ""
+    assert answers[1] == answers[0] and answers[0].startswith(b"HTTP/1.1 200 OK")
+    assert warnings == ["", ""]
 
 
 def test_help_and_flag_errors_match_kubectl(kubeconfig_file: Path, runners: Runners) -> None:
