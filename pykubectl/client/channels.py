@@ -45,6 +45,7 @@ EXEC_PROTOCOLS = (V5, V4, "v4.base64.channel.k8s.io", "channel.k8s.io", "base64.
 PING_INTERVAL = 5.0  # client-go's pingPeriod
 PING_TIMEOUT = 61.0  # client-go's pingReadDeadline
 READ_SIZE = 32 * 1024
+_ACCEPTS_LEGACY: bool | None = None
 
 
 class UpgradeError(KubectlError):
@@ -146,6 +147,11 @@ def connect(rest: RestClient, path: str, params: Params = None,
     from pykubectl.client.transport import build_ssl_context, is_tls, proxy_for, user_agent
     from pykubectl.errors import ExecPluginError, TransportError
 
+    global _ACCEPTS_LEGACY
+    if _ACCEPTS_LEGACY is None:
+        import inspect
+
+        _ACCEPTS_LEGACY = "legacy" in inspect.signature(ws_connect).parameters
     settings = rest.settings
     url = rest.url(path, params)
     ws_url = "wss" + url[len("https"):] if url.startswith("https") else "ws" + url[len("http"):]
@@ -161,6 +167,8 @@ def connect(rest: RestClient, path: str, params: Params = None,
             options["server_hostname"] = settings.tls_server_name
     proxy = proxy_for(settings)
     try:
+        if _ACCEPTS_LEGACY:  # websockets >= 16: the connection itself, not a context manager
+            options["legacy"] = True
         ws = ws_connect(ws_url, additional_headers=headers, subprotocols=list(protocols), compression=None,
                         user_agent_header=user_agent(), proxy=proxy, open_timeout=rest.timeout,
                         ping_interval=PING_INTERVAL, ping_timeout=PING_TIMEOUT, close_timeout=5, max_size=None,

@@ -139,14 +139,14 @@ class Runtime:
             return [a[-1] for a in self._containers.values() if a and a[-1].running]
 
     def exec_process(self, namespace: str, pod: str, container: str, argv: list[str], *, tty: bool = False,
-                     stdin: bool = False) -> tuple[subprocess.Popen, int | None]:
+                     stdin: bool = False, size: tuple[int, int] | None = None) -> tuple[subprocess.Popen, int | None]:
         """Start `argv` as a local process in a running container's sandbox, with its environment.
 
         Returns (process, pty master fd or None). With `tty` the process gets a pseudo-terminal as its stdin,
         stdout and stderr (read and write the master fd; stderr is merged as on a real terminal); otherwise its
         stdout/stderr are pipes and stdin a pipe when `stdin`. Raises FileNotFoundError for an unknown command
         (the kubelet's `exec: "x": executable file not found in $PATH`) and LookupError when the container is
-        not running."""
+        not running. `size` (width, height) sets the pty's window size before the process starts."""
         record = self.container(namespace, pod, container)
         if record is None or not record.running:
             raise LookupError(f"container {container} is not running")
@@ -156,6 +156,12 @@ class Runtime:
             import pty
 
             master, slave = pty.openpty()
+            if size is not None:  # (width, height): the terminal size the client asked for, before the process starts
+                import fcntl
+                import struct
+                import termios
+
+                fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
             env.setdefault("TERM", "xterm")
             try:
                 process = subprocess.Popen(argv, cwd=record.sandbox, env=env, stdin=slave, stdout=slave,

@@ -52,6 +52,7 @@ SPDY_PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io",
                   "channel.k8s.io")
 READ_SIZE = 64 * 1024
 ATTACH_POLL = 0.05
+FIRST_RESIZE_WAIT = 1.0
 
 
 def add_routes(app: web.Application, cluster: Any) -> None:
@@ -393,6 +394,8 @@ class _Session:
         self.master: int | None = None
         self._fds: list[int] = []
         self._tasks: list[asyncio.Task] = []
+        self._initial_size = b""
+        self._pending: list[tuple[int, bytes]] = []
 
     def check(self) -> Failure | None:
         record = self.runtime.container(self.namespace, self.name, self.container)
@@ -414,7 +417,7 @@ class _Session:
         try:
             self.process, self.master = self.runtime.exec_process(self.namespace, self.name, self.container,
                                                                   list(self.command), tty=self.tty,
-                                                                  stdin=self.wants[STDIN])
+                                                                  stdin=self.wants[STDIN], size=self._size())
         except LookupError:
             raise Failure(f'unable to upgrade connection: container not found ("{self.container}")') from None
         except (FileNotFoundError, PermissionError) as exc:
@@ -424,6 +427,20 @@ class _Session:
                           f'process: exec: "{self.command[0]}": {what}: unknown') from None
 
     async def run(self, channels: Channels, readiness: bool = True) -> None:
+        if self.tty and not self.attach:
+            # client-go sends the terminal size first: give the process a terminal of that size from the start
+            # (its first `stty size` must not see 0 0)
+            if readiness:
+                await channels.ready()
+                readiness = False
+            try:
+                first = await asyncio.wait_for(channels.receive(), FIRST_RESIZE_WAIT)
+            except TimeoutError:
+                first = None
+            if first is not None and first[0] == RESIZE:
+                self._initial_size = first[1]
+            elif first is not None:
+                self._pending.append(first)
         try:
             self._start()
         except Failure as failure:
@@ -516,7 +533,7 @@ class _Session:
         if stdin_fd is not None:
             os.set_blocking(stdin_fd, False)
         while True:
-            message = await channels.receive()
+            message = self._pending.pop(0) if self._pending else await channels.receive()
             if message is None:
                 self._close_stdin(stdin_fd)
                 return
@@ -550,6 +567,14 @@ class _Session:
         if self.process is not None and self.process.stdin is not None and self.master is None:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()
+
+    def _size(self) -> tuple[int, int] | None:
+        try:
+            size = json.loads(self._initial_size.decode() or "null")
+            width, height = int(size.get("Width", 0)), int(size.get("Height", 0))
+        except (ValueError, AttributeError):
+            return None
+        return (width, height) if width > 0 and height > 0 else None
 
     def _resize(self, data: bytes) -> None:
         try:
@@ -611,7 +636,8 @@ class _Session:
 
     def cleanup(self) -> None:
         for task in self._tasks:
-            task.cancel()
+            with contextlib.suppress(RuntimeError):  # the loop is already closed at server shutdown
+                task.cancel()
         for fd in self._fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
