@@ -1,0 +1,121 @@
+"""`wait` against the real kubectl 1.32 on the simulated cluster: conditions, JSONPath values, creation,
+deletion, timeouts (zero, negative, short) and kubectl's errors, byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.needs_simulation
+
+
+@pytest.fixture
+def cluster(runners, kubeconfig_file):
+    """A rolled-out two-replica deployment `web` and a deployment `broken` whose pods never start."""
+    env = {"KUBECONFIG": str(kubeconfig_file)}
+
+    def kubectl(*args: str, stdin: str = ""):
+        result = runners.kubectl(*args, env=env, stdin=stdin)
+        assert result.exit_code == 0, (args, result.stderr)
+        return result
+
+    kubectl("create", "deployment", "web", "--image=nginx", "--replicas=2")
+    kubectl("create", "deployment", "broken", "--image=doesnotexist")
+    kubectl("rollout", "status", "deployment/web", "--timeout=20s")
+    kubectl.env = env
+    return kubectl
+
+
+CASES = [
+    # conditions
+    ("--for=condition=Available", "deploy/web"),
+    ("--for=condition=available", "deploy/web", "--timeout=0"),
+    ("--for=condition=Available=True", "deployment.apps/web"),
+    ("--for=condition=Available=false", "deploy/web", "--timeout=0"),
+    ("--for=condition=Available", "deploy/web", "--timeout=-1s"),
+    ("--for=condition=Ready", "pod", "-l", "app=web"),
+    ("--for=condition=Ready", "pods", "-A", "-l", "app=web", "--timeout=0"),
+    ("--for=condition=Ready", "pod", "-l", "app=nope"),
+    ("--for=condition=Ready", "pod", "-l", "app=broken", "--timeout=1s"),
+    ("--for=condition=Available", "deploy", "--all", "--timeout=0"),
+    ("--for=condition=Available", "deploy", "web", "broken", "--timeout=1s"),
+    ("--for=condition=Available", "-l", "app=web", "deploy,rs", "--timeout=1s"),
+    ("--for=condition=Available", "deploy/web", "deploy/nope", "--timeout=0"),
+    ("--for=condition=Available=false", "deploy/web", "deploy/web", "--timeout=0"),
+    ("--for=condition=Available", "deploy/nope", "deploy/nope2", "--timeout=0"),
+    ("--for=condition=Available", "deploy/web", "-o", "name"),
+    ("--for=condition=Available", "deploy/web", "-o", "jsonpath={.metadata.name}"),
+    # jsonpath
+    ("--for=jsonpath={.status.replicas}=2", "deploy/web"),
+    ("--for=jsonpath=.status.readyReplicas=2", "deploy/web", "--timeout=0"),
+    ("--for=jsonpath={.spec.template.spec.containers[0].image}='nginx'", "deploy/web"),
+    ("--for=jsonpath={.status.phase}=Running", "pod", "-l", "app=web"),
+    ("--for=jsonpath={.status}", "deploy/web"),
+    ("--for=jsonpath={.status.replicas}=3", "deploy/web", "--timeout=0"),
+    ("--for=jsonpath={.status.conditions[*].type}=x", "deploy/web"),
+    ("--for=jsonpath={.status}=x", "deploy/web"),
+    # create and delete
+    ("--for=create", "deploy/web", "--timeout=0"),
+    ("--for=create", "deploy/web"),
+    ("--for=create", "deploy/nope", "--timeout=0"),
+    ("--for=create", "deploy/nope", "--timeout=1s"),
+    ("--for=delete", "deploy/nope", "--timeout=0"),
+    ("--for=DELETE", "deploy/web", "--timeout=0"),
+    ("--for=delete", "deploy", "-l", "app=nope"),
+    ("--for=delete", "deploy/nope", "deploy/web", "--timeout=0"),
+    # errors
+    ("deploy/web",),
+    ("--for=", "deploy/web"),
+    ("--for=bogus", "deploy/web"),
+    ("--for=jsonpath=", "deploy/web"),
+    ("--for=jsonpath={.a}=", "deploy/web"),
+    ("--for=jsonpath={.a}=b=c", "deploy/web"),
+    ("--for=jsonpath={.a", "deploy/web"),
+    ("--for=condition=Available",),
+    ("--for=condition=Available", "deploy"),
+    ("--for=condition=Available", "deploy/nope", "--timeout=0"),
+    ("--for=condition=Available", "deploy/web", "-o", "bogus"),
+    ("--for=condition=Available", "deploy/web", "--timeout=soon"),
+]
+
+
+def test_wait_variants_match_kubectl(runners, cluster):
+    """Every case on one cluster state (none of them changes it): stdout, stderr and exit code as kubectl's."""
+    mismatches = []
+    for args in CASES:
+        expected = runners.kubectl("wait", *args, env=cluster.env)
+        actual = runners.pykubectl("wait", *args, env=cluster.env)
+        if (expected.exit_code, expected.stdout, expected.stderr) != (actual.exit_code, actual.stdout, actual.stderr):
+            mismatches.append((args, expected, actual))
+    assert not mismatches, mismatches
+    assert len(CASES) >= 40
+
+
+def test_wait_json_output_is_the_object(runners, cluster):
+    result = runners.assert_same("wait", "--for=condition=Available", "deploy/web", "-o", "json", env=cluster.env)
+    assert '"kind": "Deployment"' in result.stdout
+
+
+def test_wait_for_delete_after_a_delete(runners, cluster):
+    cluster("delete", "deploy/web", "--wait=false")
+    runners.assert_same("wait", "--for=delete", "deploy/web", "--timeout=20s", env=cluster.env)
+
+
+def test_wait_for_create_of_an_object_made_meanwhile(runners, cluster, kubeconfig_file):
+    import threading
+    import time
+
+    def later():
+        time.sleep(0.5)
+        cluster("create", "configmap", "late")
+
+    for tool in (runners.kubectl, runners.pykubectl):
+        thread = threading.Thread(target=later)
+        thread.start()
+        result = tool("wait", "--for=create", "configmap/late", "--timeout=10s", env=cluster.env)
+        thread.join()
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "configmap/late condition met\n", "")
+        cluster("delete", "configmap", "late")
+
+
+def test_wait_help(runners):
+    runners.assert_same("wait", "--help")
