@@ -206,7 +206,7 @@ def patch_all(session, common: SetCommon, infos: list[tuple], mutate: Callable[[
                 write_params(common.field_manager, dry_run), content=three_way.patch_json(patch).encode(),
                 headers={"Content-Type": "application/strategic-merge-patch+json"})
         except ApiError as exc:
-            errors.append(KubectlError(f"{failure}: {exc}"))
+            errors.append(KubectlError(f"{failure}{exc}"))
             continue
         out.write(printer(result))
         out.flush()

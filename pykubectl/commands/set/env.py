@@ -133,7 +133,7 @@ def run(params: dict, session) -> None:
             else:
                 container.pop("env", None)
 
-    patch_all(session, common, infos, mutate, dry_run, "env updated", "failed to patch env update to pod template")
+    patch_all(session, common, infos, mutate, dry_run, "env updated", "failed to patch env update to pod template: ")
 
 
 def _update_env(existing: list, env: list, remove: list[str]) -> list:
@@ -194,8 +194,8 @@ def _list(session, infos, containers: str, resolve: bool) -> None:
     cache: dict = {}
     for _target, obj in infos:
         spec = pod_spec_or_error(obj)
-        matched = (select_containers(spec.get("initContainers") or [], containers)[0]
-                   + select_containers(spec.get("containers") or [], containers)[0])
+        matched = (select_containers(spec.get("containers") or [], containers)[0]
+                   + select_containers(spec.get("initContainers") or [], containers)[0])
         name = (obj.get("metadata") or {}).get("name", "")
         namespace = (obj.get("metadata") or {}).get("namespace") or "default"
         for container in matched:
@@ -206,7 +206,7 @@ def _list(session, infos, containers: str, resolve: bool) -> None:
                     out.write(f"{env.get('name')}={env.get('value', '')}\n")
                     continue
                 if resolve:
-                    value = _resolve(session, namespace, source, cache)
+                    value = _resolve(session, namespace, source, cache, obj)
                     if value is not None:
                         out.write(f"{env.get('name')}={value}\n")
                         continue
@@ -223,8 +223,15 @@ def _list(session, infos, containers: str, resolve: bool) -> None:
     out.flush()
 
 
-def _resolve(session, namespace: str, source: dict, cache: dict):
+def _resolve(session, namespace: str, source: dict, cache: dict, obj: dict):
     import base64
+
+    field = (source.get("fieldRef") or {}).get("fieldPath")
+    if field:
+        node = obj
+        for part in str(field).split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        return None if node is None or isinstance(node, dict | list) else str(node)
 
     for ref_key, plural in (("configMapKeyRef", "configmaps"), ("secretKeyRef", "secrets")):
         ref = source.get(ref_key)

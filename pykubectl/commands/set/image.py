@@ -87,4 +87,4 @@ def run(params: dict, session) -> None:
                 errors.append(raw_error(f'error: unable to find container named "{name}"'))
 
     patch_all(session, common, infos, mutate, dry_run, "image updated",
-              "failed to patch image update to pod template", errors)
+              "failed to patch image update to pod template: ", errors)

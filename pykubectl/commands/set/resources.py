@@ -68,7 +68,8 @@ def run(params: dict, session) -> None:
 
     def mutate(target, obj: dict) -> None:
         spec = pod_spec_or_error(obj)
-        matched, _ = select_containers(spec.get("containers") or [], containers)
+        matched = (select_containers(spec.get("initContainers") or [], containers)[0]
+                   + select_containers(spec.get("containers") or [], containers)[0])
         if not matched:
             errors.append(raw_error(f"error: unable to find container named {containers}"))
             return
@@ -80,7 +81,7 @@ def run(params: dict, session) -> None:
                 resources["requests"] = {**(resources.get("requests") or {}), **requests}
 
     patch_all(session, common, infos, mutate, dry_run, "resource requirements updated",
-              "failed to patch resources update to pod template", errors)
+              "failed to patch resources update to pod template ", errors)
 
 
 def _resource_list(text: str) -> dict:

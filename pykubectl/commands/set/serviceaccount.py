@@ -67,5 +67,5 @@ def run(params: dict, session) -> None:
     def mutate(target, obj: dict) -> None:
         pod_spec_or_error(obj)["serviceAccountName"] = account
 
-    patch_all(session, common, infos, mutate, dry_run, "serviceaccount updated", "failed to patch ServiceAccountName",
+    patch_all(session, common, infos, mutate, dry_run, "serviceaccount updated", "failed to patch ServiceAccountName ",
               skip_unchanged=False)
