@@ -142,19 +142,12 @@ def _is_kind(obj: dict, kind: str) -> bool:
 
 
 def _forwardable_pod(session, obj: dict, timeout: float) -> dict:
-    """AttachablePodForObject: the pod itself, or the first active pod the object's selector matches."""
+    """AttachablePodForObject: the pod itself, or the most active pod the object's selector matches."""
     if _is_kind(obj, "Pod"):
         return obj
-    try:
-        from pykubectl.resources import attachable
-    except ImportError:
-        attachable = None
-    if attachable is not None and hasattr(attachable, "attachable_pod"):
-        return attachable.attachable_pod(session.client, obj, timeout)
-    from pykubectl.resources.logs import get_pod_list, selector_for_object
+    from pykubectl.resources import attachable
 
-    namespace, selector = selector_for_object(obj)
-    return get_pod_list(session.client, namespace, selector, timeout)[0]
+    return attachable.attachable_pod(session.client, obj, timeout)
 
 
 def _split_port(spec: str) -> tuple[str, str]:

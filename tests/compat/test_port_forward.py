@@ -58,6 +58,16 @@ spec:
   - {name: plain, port: 7001, targetPort: 6379}
 ---
 apiVersion: v1
+kind: Service
+metadata: {name: noselector}
+spec:
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: token}
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: stuck}
 spec:
@@ -262,6 +272,8 @@ ERROR_CASES = [
     ("--pod-running-timeout=-1s", "web", "80"),
     ("deploy/missing", "80"),
     ("secret/x", "80"),
+    ("secret/token", "80"),
+    ("svc/noselector", "80"),
 ]
 
 
