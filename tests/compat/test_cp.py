@@ -76,6 +76,10 @@ def test_directory_tree_both_ways_and_across_tools(pod, runners: Runners, tmp_pa
             result = run("cp", f"box:up-{source}", f"down-{tool}-from-{source}", env=pod)
             assert tuple(result) == (DEFAULTED, "", 0), result  # cp gives the tar exec stdout as its ErrOut
             _same_tree(tmp_path / "tree", tmp_path / f"down-{tool}-from-{source}")
+        # --retries reads through `sh -c "tar cf - 'SRC' | tail -c+N"`
+        result = run("cp", "--retries=2", "box:up-kubectl", f"retried-{tool}", env=pod)
+        assert tuple(result) == (DEFAULTED, "", 0), result
+        _same_tree(tmp_path / "tree", tmp_path / f"retried-{tool}")
 
 
 def test_files_into_directories_and_new_names(pod, runners: Runners, tmp_path: Path, monkeypatch) -> None:
