@@ -9,8 +9,9 @@ tool starts `port-forward` and measures:
   forwarded stream, as a browser's or curl's requests do), median and p90 in milliseconds;
 * concurrency: 100 parallel GETs, wall time.
 
-kubectl 1.32 multiplexes every connection over one SPDY-in-websocket tunnel; pykubectl opens one websocket
-per connection (PROTOCOLS.md §7.2). Run: `python bench/port_forward.py`.
+Both multiplex every connection over one SPDY-in-websocket tunnel (PROTOCOLS.md §7.1); set
+PYKUBECTL_PORT_FORWARD_TUNNEL=false to measure pykubectl's plain protocol, one websocket per connection (§7.2).
+The figures move with the machine's load: compare the two rows of one run. Run: `python bench/port_forward.py`.
 """
 
 from __future__ import annotations
