@@ -41,8 +41,9 @@ def _flat(values) -> tuple[str, ...]:
 
 
 def run(params: dict, session) -> None:
-    from pykubectl.resources.dry_run import parse_dry_run, with_last_applied, write_params
+    from pykubectl.resources.dry_run import parse_dry_run, write_params
     from pykubectl.resources.fetching import Fetcher, items_of
+    from pykubectl.resources.pod_spec import with_typed_last_applied
     from pykubectl.resources.selection import SelectionRequest, Target, select
 
     dry_run = parse_dry_run(params.get("dry_run") or "none")
@@ -84,13 +85,16 @@ def run(params: dict, session) -> None:
                     out.flush()
                     continue
                 if params.get("save_config"):
-                    hpa = with_last_applied(hpa)
+                    hpa = with_typed_last_applied(hpa)
                 body = {k: v for k, v in hpa.items() if k != "status"}
                 body["metadata"] = {k: v for k, v in hpa["metadata"].items() if k != "creationTimestamp"}
                 target = session.mapper.resource_for("horizontalpodautoscalers.v1.autoscaling")
                 created = session.client.request_json(
                     "POST", target.collection_path(namespace),
                     write_params(params.get("field_manager") or "kubectl-autoscale", dry_run), json=body)
+                status = created.setdefault("status", {})  # the typed v1 object's non-omitempty counters
+                status.setdefault("currentReplicas", 0)
+                status.setdefault("desiredReplicas", 0)
                 out.write(printer(created, True))
                 out.flush()
     if count == 0:

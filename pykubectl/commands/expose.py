@@ -225,10 +225,11 @@ def _override(service: dict, params: dict) -> dict:
 
 
 def _create(session, service: dict, params: dict, dry_run: str, namespace: str) -> dict:
-    from pykubectl.resources.dry_run import with_last_applied, write_params
+    from pykubectl.resources.dry_run import write_params
+    from pykubectl.resources.pod_spec import with_typed_last_applied
 
     if params.get("save_config"):
-        service = with_last_applied(service)
+        service = with_typed_last_applied(service)
     body = {k: v for k, v in service.items() if k != "status"}
     body["metadata"] = {k: v for k, v in body["metadata"].items() if k != "creationTimestamp"}
     target = session.mapper.resource_for("services")

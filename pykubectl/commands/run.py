@@ -262,14 +262,15 @@ def _override(pod: dict, options: RunOptions) -> dict:
 def _create(session, resource: str, obj: dict, options: RunOptions, dry_run: str, namespace: str) -> dict:
     import json
 
-    from pykubectl.resources.dry_run import with_last_applied, write_params
+    from pykubectl.resources.dry_run import write_params
+    from pykubectl.resources.pod_spec import with_typed_last_applied
 
     if dry_run == "client":
         if session.overrides.namespace:
             obj = {**obj, "metadata": {**obj["metadata"], "namespace": namespace}}
         return obj
     if options.save_config:
-        obj = with_last_applied(obj)
+        obj = with_typed_last_applied(obj)
     body = {k: v for k, v in obj.items()}
     target = session.mapper.resource_for(resource)
     return session.client.request_json("POST", target.collection_path(namespace),
