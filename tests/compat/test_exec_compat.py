@@ -374,3 +374,12 @@ def test_attach_sends_stdin_to_the_container(state) -> None:
         out, err = _attach_output([*argv, "attach", "-i", "reader"], state["env"], b"got " + word,
                                   stdin=word + b"\n")
         assert b"got " + word + b"\n" in out, (name, out, err)
+
+
+@pytest.mark.parametrize("user,extra", [("cert", ()), ("cert", ("--as=limited",)), ("limited", ()),
+                                        ("token", ("--as=limited", "--as-group=devs"))])
+def test_exec_credentials_tls_and_impersonation_as_rest(runners: Runners, kube_apiserver, state, tmp_path, user,
+                                                         extra) -> None:
+    """The websocket carries the client certificate, the token and the Impersonate-* headers REST calls carry."""
+    kubeconfig = kube_apiserver.write_kubeconfig(tmp_path / f"kubeconfig-{user}", user=user)
+    runners.assert_same(*extra, "exec", "box", "--", "echo", "hi", env={"KUBECONFIG": str(kubeconfig)})
