@@ -185,6 +185,8 @@ def connect(rest: RestClient, path: str, params: Params = None,
                                       name) from None
         text = body.decode("utf-8", "replace").strip() or response.reason_phrase
         raise UpgradeError(f"unable to upgrade connection: {text}") from None
+    except ImportError as exc:  # a socks5 proxy needs python-socks, which pykubectl does not ship
+        raise KubectlError(f"unable to upgrade connection: {exc}") from None
     except InvalidHandshake as exc:
         raise UpgradeError(f"unable to upgrade connection: {exc}") from None
     except (OSError, TimeoutError) as exc:

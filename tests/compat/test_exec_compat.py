@@ -71,6 +71,15 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: half}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: a, image: busybox, command: [sleep, "3600"]}
+  - {name: b, image: busybox, command: [sh, -c, "exit 0"]}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: reader}
 spec:
   containers:
@@ -146,6 +155,8 @@ def state(kube_apiserver, tmp_path_factory):
             "--timeout=30s")
     kubectl("wait", "--for=condition=Ready", "pod", "-l", "app=web", "--timeout=30s")
     kubectl("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/done", "--timeout=30s")
+    kubectl("wait", '--for=jsonpath={.status.containerStatuses[?(@.name=="b")].state.terminated.reason}=Completed',
+            "pod/half", "--timeout=30s")
     kube_apiserver.settle()
     yield {"KUBECONFIG": str(kubeconfig), "home": home, "binary": binary, "env": env}
     kube_apiserver.reset()
@@ -183,7 +194,7 @@ EXACT = [
     "-t box -- echo tty", "-it box -- echo tty", "-i box -- cat",
     # errors
     "nope -- true", "deploy/nope -- true", "-n elsewhere box -- true", "done -- true", "stuck -- true",
-    "box -- nosuchcommand", "box", "box extra", "-- date", "box --pod-running-timeout=0 -- true",
+    "box -- nosuchcommand", "half -c b -- true", "half -- echo running", "box", "box extra", "-- date", "box --pod-running-timeout=0 -- true",
     "box --pod-running-timeout=soon -- true", "foo/bar -- true", "-f /dev/null -- true",
 ]
 
