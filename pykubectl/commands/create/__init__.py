@@ -36,8 +36,37 @@ AVAILABLE = """Available Commands:
 """
 
 
+_PKG = "pykubectl.commands.create"
+
+# The generators (cobra sub-commands of create): name or alias -> (module, canonical name).
+GENERATORS: dict[str, tuple[str, str]] = {}
+for _name, _module, _aliases in (
+    ("clusterrolebinding", "clusterrolebinding", ()),
+    ("configmap", "configmap", ("cm",)), ("cronjob", "cronjob", ("cj",)), ("deployment", "deployment", ("deploy",)),
+    ("job", "job", ()), ("namespace", "namespace", ("ns",)),
+    ("priorityclass", "priorityclass", ("pc",)),
+    ("quota", "quota", ("resourcequota",)), ("rolebinding", "rolebinding", ()),
+    ("secret", "secret", ()), ("service", "service", ("svc",)), ("serviceaccount", "serviceaccount", ("sa",)),
+):
+    for _alias in (_name, *_aliases):
+        GENERATORS[_alias] = (f"{_PKG}.{_module}", _name)
+
+
 class _CreateCommand(KubectlCommand):
-    """kubectl's create help lists its sub-verbs between the examples and the options."""
+    """kubectl's create help lists its sub-verbs between the examples and the options; a first positional
+    word naming a generator hands the rest of the arguments to it (cobra's Find)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        index = _first_word(self, list(args))
+        if index is not None and args[index] in GENERATORS:
+            import importlib
+
+            module, name = GENERATORS[args[index]]
+            generator = importlib.import_module(module).command
+            rest = list(args[:index]) + list(args[index + 1:])
+            outer = super().make_context(info_name, [], parent=parent, resilient_parsing=True)
+            return generator.make_context(name, rest, parent=outer, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
 
     def format_help(self, ctx, formatter):
         text = render_command_help(self, ctx.command_path)
@@ -85,6 +114,26 @@ class CreateOptions:
             raise UsageError(f"Unexpected args: [{' '.join(self.args)}]", "kubectl create")
         if not self.filenames and not self.kustomize:
             raise KubectlError("must specify one of -f and -k")
+
+
+def _first_word(command, args: list[str]) -> int | None:
+    """Where the first non-flag argument is, skipping the values of create's and the global flags."""
+    from pykubectl.flags.global_flags import global_specs
+    from pykubectl.flags.pflag import specs_of
+
+    specs = [*specs_of(command), *global_specs()]
+    valued = {f"--{s.long}" for s in specs if s.long and s.takes_value}
+    valued |= {f"-{s.short}" for s in specs if s.short and s.takes_value}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return None
+        if arg.startswith("-") and arg != "-":
+            i += 2 if arg in valued else 1
+            continue
+        return i
+    return None
 
 
 def _flat(values) -> tuple[str, ...]:

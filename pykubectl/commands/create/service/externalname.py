@@ -1,0 +1,46 @@
+"""kubectl create service externalname: a ExternalName Service."""
+
+from __future__ import annotations
+
+import click
+
+from pykubectl.commands.create._common import (
+    GeneratorCommand,
+    GeneratorOutput,
+    Prepared,
+    flat,
+    generator_flags,
+    name_and_command,
+)
+from pykubectl.flags import pflag
+from pykubectl.flags.global_flags import current_session
+
+HELP = 'Create an ExternalName service with the specified name.\n\n ExternalName service references to an external DNS address instead of only pods, which will allow application authors to reference services that exist off platform, on other clusters, or locally.'
+EXAMPLES = '  # Create a new ExternalName service named my-ns\n  kubectl create service externalname my-ns --external-name bar.com'
+USAGE = 'NAME --external-name external.name [--dry-run=server|client|none] [options]'
+
+
+@click.command('externalname', cls=GeneratorCommand, help=HELP, examples=EXAMPLES, usage=USAGE)
+@generator_flags
+@pflag.string("--external-name", help='External name of service')
+@pflag.string_slice("--tcp", help="Port pairs can be specified as '<port>:<targetPort>'.")
+@click.argument("args", nargs=-1)
+@click.pass_context
+def command(ctx, **params) -> None:
+    from pykubectl.commands.create._common import (
+        canonical_path,
+        enforced_namespace,
+        namespaced_path,
+    )
+    from pykubectl.resources import generators
+
+    session = current_session()
+    name, command_args = name_and_command(tuple(params["args"]), ctx.meta["pykubectl.args_at_dash"],
+                                          canonical_path(ctx))
+    prepared = Prepared(GeneratorOutput.from_flags(params))
+    ns = enforced_namespace(session)
+
+    obj = generators.service(name, ns, service_type="ExternalName", tcp=flat(params.get("tcp")),
+                             cluster_ip=params.get("clusterip") or "", node_port=params.get("node_port") or 0,
+                             external_name=params.get("external_name") or "")
+    prepared.send(session, obj, namespaced_path(session, "v1", "services"), "failed to create ExternalName service: ")
