@@ -53,13 +53,14 @@ def run(params: dict, session) -> None:
     infos = _fetch(session, params)
     if not infos:
         raise KubectlError("edit cancelled, no objects found")
-    show_managed = bool(params.get("show_managed_fields"))
-    originals = [obj if show_managed else _without_managed_fields(obj) for _, obj in infos]
+    # kubectl 1.32 strips managedFields from what it edits even with --show-managed-fields
+    originals = [_without_managed_fields(obj) for _, obj in infos]
     document = originals[0] if len(originals) == 1 else {
         "apiVersion": "v1", "items": originals, "kind": "List", "metadata": {"resourceVersion": ""}}
     as_json = output == "json"
     suffix = ".json" if as_json else ".yaml"
     body = _render(document, as_json)
+    header = "" if as_json else editing.EDIT_HEADER  # JSON has no comments: kubectl writes no header
     windows = bool(params.get("windows_line_endings"))
     out, err = session.streams.out, session.streams.err
     edited = ""
@@ -68,9 +69,9 @@ def run(params: dict, session) -> None:
     contains_error = False
     while True:
         if not contains_error:
-            text = editing.EDIT_HEADER + body
+            text = header + body
         else:
-            text = editing.EDIT_HEADER + editing.error_header(reasons) + editing.manual_strip(edited)
+            text = header + editing.error_header(reasons) + editing.manual_strip(edited)
         edited_before = edited
         try:
             edited, path = editing.launch(text, suffix, windows)
@@ -81,7 +82,7 @@ def run(params: dict, session) -> None:
             raise editing.PreservedError("Edit cancelled, no valid changes were saved.", path)
         if previous_file and previous_file != path and os.path.exists(previous_file):
             os.unlink(previous_file)
-        if editing.strip_comments(editing.EDIT_HEADER + body) == editing.strip_comments(edited):
+        if editing.strip_comments(header + body) == editing.strip_comments(edited):
             os.unlink(path)
             err.write("Edit cancelled, no changes made.\n")
             return
