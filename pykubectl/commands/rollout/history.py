@@ -85,10 +85,10 @@ def run(options: HistoryOptions, session) -> None:
                 if options.revision not in history:
                     errors.append(KubectlError(f"unable to find the specified revision {options.revision}"))
                     continue
-                out.write(emit(_typed(history[options.revision].source)))
+                out.write(emit(_shown(obj, history[options.revision])))
             else:
                 separator = "---\n" if options.output.lower() == "yaml" else ""
-                out.write(separator.join(emit(_typed(history[number].source)) for number in sorted(history)))
+                out.write(separator.join(emit(_shown(obj, history[number])) for number in sorted(history)))
             continue
         if options.revision > 0:
             if options.revision not in history:
@@ -108,6 +108,16 @@ def run(options: HistoryOptions, session) -> None:
 
 _OMIT_ZERO = {"spec": ("minReadySeconds",),
               "status": ("fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration")}
+
+
+def _shown(owner: dict, revision) -> dict:
+    """What -o prints for a revision: the ReplicaSet of a deployment; a daemon or stateful set with the
+    revision's template applied (kubectl's applyDaemonSetHistory/applyStatefulSetHistory)."""
+    if revision.source.get("kind") == "ReplicaSet":
+        return _typed(revision.source)
+    spec = dict(owner.get("spec") or {})
+    spec["template"] = revision.template
+    return {**owner, "spec": spec}
 
 
 def _typed(obj: dict) -> dict:

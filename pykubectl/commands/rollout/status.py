@@ -64,37 +64,49 @@ def command(**params) -> None:
 
 
 def run(options: StatusOptions, session) -> None:
-    from pykubectl.resources import rollouts, waiting
+    from pykubectl.errors import AggregateError
 
     errors: list[Exception] = []
     out = session.streams.out
     client = session.client
     found = False
+    failures: list[Exception] = []
     for rtype, obj in _shared.visit(session, options.args, options.filenames, options.recursive,
                                     options.kustomize, options.selector, errors):
         found = True
-        rollouts.rollout_status(obj, 0) if not _viewable(obj) else None
-        metadata = obj.get("metadata") or {}
-        name = str(metadata.get("name") or "")
-        namespace = str(metadata.get("namespace") or "")
-        target = waiting.WaitTarget(rtype.collection_path(namespace or None), name, f"{rtype.plural}/{name}")
-        deadline = waiting.Deadline(options.timeout if options.timeout > 0 else -1)
         try:
-            for current in waiting.watch_object(client, target, deadline, on_missing=lambda: None):
-                if current is None:
-                    raise KubectlError("object has been deleted")
-                current = {"apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"), **current}
-                message, done = rollouts.rollout_status(current, options.revision)
-                out.write(message)
-                out.flush()
-                if done or not options.watch:
-                    break
-        except waiting.WaitTimeout:
-            raise KubectlError(waiting.WAIT_TIMEOUT) from None
-    if errors:
-        raise errors[0]
+            _watch(client, out, rtype, obj, options)
+        except KubectlError as exc:
+            failures.append(exc)
+    failures.extend(errors)
+    if failures:
+        raise failures[0] if len(failures) == 1 else AggregateError(failures)
     if not found:
         session.streams.err.write(f"No resources found in {session.namespace} namespace.\n")
+
+
+def _watch(client, out, rtype, obj: dict, options: StatusOptions) -> None:
+    from pykubectl.resources import rollouts, waiting
+
+    if not _viewable(obj):
+        rollouts.rollout_status(obj, 0)  # raises kubectl's "no status viewer" error
+    metadata = obj.get("metadata") or {}
+    name = str(metadata.get("name") or "")
+    namespace = str(metadata.get("namespace") or "")
+    target = waiting.WaitTarget(rtype.collection_path(namespace or None), name, f"{rtype.plural}/{name}")
+    deadline = waiting.Deadline(options.timeout if options.timeout > 0 else -1)
+    try:
+        for current in waiting.watch_object(client, target, deadline, on_missing=lambda: None):
+            if current is None:
+                raise KubectlError("object has been deleted")
+            current = {"apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"), **current}
+            message, done = rollouts.rollout_status(current, options.revision)
+            out.write(message)
+            out.flush()
+            if done or not options.watch:
+                return
+    except waiting.WaitTimeout:
+        raise KubectlError(waiting.WAIT_TIMEOUT) from None
 
 
 def _viewable(obj: dict) -> bool:

@@ -85,7 +85,12 @@ def run(options: UndoOptions, session) -> None:
         except KubectlError as exc:
             errors.append(exc)
             continue
-        message = result.message if result.template is None else _shared.template_text(result.template)
+        message = result.message
+        if result.template is not None:
+            message = _shared.template_text(result.template)
+            if obj.get("kind") != "Deployment":
+                message = f"will roll back to {message}"
+
         emit = _shared.printer(options.output, options.template, options.allow_missing_template_keys,
                                options.show_managed_fields, message + suffix)
         out.write(emit(obj))
