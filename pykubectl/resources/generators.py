@@ -287,7 +287,12 @@ def secret_tls(name: str, ns: str = "", *, cert: str = "", key: str = "", append
             with open(path, "rb") as handle:
                 data[field] = handle.read()
         except OSError as exc:
-            raise KubectlError(f"open {path}: {(exc.strerror or str(exc)).lower()}") from None
+            raise KubectlError(f"Cannot read file {path}, open {path}: {(exc.strerror or str(exc)).lower()}") from None
+    # tls.X509KeyPair's first checks: a CERTIFICATE block, and a PRIVATE KEY block (the pair is not verified here)
+    if not re.search(rb"-----BEGIN CERTIFICATE-----", data["tls.crt"]):
+        raise KubectlError("tls: failed to find any PEM data in certificate input")
+    if not re.search(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----", data["tls.key"]):
+        raise KubectlError("tls: failed to find any PEM data in key input")
     return _secret(name, ns, "kubernetes.io/tls", data, append_hash)
 
 

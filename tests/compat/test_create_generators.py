@@ -36,7 +36,8 @@ DRY_RUN_CASES = [
     "secret docker-registry reg --docker-username=u --docker-password=p --docker-email=u@x.io "
     "--docker-server=quay.io --append-hash",
     "secret docker-registry reg --from-file=.dockerconfigjson={d}/hello.txt",
-    "secret tls t --cert={d}/hello.txt --key={d}/app.properties",
+    "secret tls t --cert={c}/tls.crt --key={c}/tls.key",
+    "secret tls t --cert={c}/tls.crt --key={c}/tls.key --append-hash -n team",
     "service clusterip s --tcp=5678:8080",
     "service clusterip s --clusterip=None",
     "service clusterip s --tcp=80,443:https --clusterip=10.0.0.10 -n team",
@@ -47,7 +48,7 @@ DRY_RUN_CASES = [
     "service externalname e --external-name=db.example.com --tcp=5432",
     "job j --image=busybox",
     "job j --image=busybox -n team -- date",
-    "cronjob c --image=busybox --schedule=*/1 * * * *",
+    "cronjob c --image=busybox --schedule=*/1_*_*_*_*",
     "cj c --image=busybox --schedule=@hourly --restart=Never -- echo hi",
     "priorityclass high --value=1000 --description=important",
     "pc high --value=10 --global-default --preemption-policy=Never",
@@ -74,6 +75,11 @@ ERROR_CASES = [
     "secret generic s --from-literal=a=1 --from-literal=a=2",
     "secret docker-registry reg --docker-username=u",
     "secret tls t --cert={d}/hello.txt",
+    "secret tls t --cert={d}/hello.txt --key={d}/hello.txt",
+    "secret tls t --cert={d}/missing --key={d}/hello.txt",
+    "cronjob c",
+    "cronjob c --image=busybox",
+    "job",
     "service clusterip s",
     "service nodeport s --clusterip=None",
     "service clusterip s --tcp=abc",
@@ -83,7 +89,6 @@ ERROR_CASES = [
     "rolebinding rb --role=r --clusterrole=c",
     "rolebinding rb --clusterrole=view --serviceaccount=nocolon",
     "quota q --hard=pods",
-    "namespace foo --dry-run=maybe",
     "namespace foo --dry-run=client -o wide",
     "secret",
     "service",
@@ -105,15 +110,28 @@ def files(tmp_path):
     return folder
 
 
-def _args(case: str, folder) -> list[str]:
-    words = case.replace("* * * *", "*_*_*_*").split(" ")
-    return [w.replace("*_*_*_*", "* * * *").replace("{d}", str(folder)) for w in words]
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory):
+    import trustme
+
+    folder = tmp_path_factory.mktemp("certs")
+    leaf = trustme.CA().issue_cert("example.com")
+    (folder / "tls.crt").write_bytes(leaf.cert_chain_pems[0].bytes())
+    (folder / "tls.key").write_bytes(leaf.private_key_pem.bytes())
+    return folder
+
+
+def _args(case: str, folder, certs=None) -> list[str]:
+    if certs is not None:
+        case = case.replace("{c}", str(certs))
+    words = case.split(" ")
+    return [(w.replace("_", " ") if w.startswith("--schedule") else w).replace("{d}", str(folder)) for w in words]
 
 
 @pytest.mark.parametrize("output", ["yaml", "json"])
 @pytest.mark.parametrize("case", DRY_RUN_CASES)
-def test_dry_run_client(runners, files, case, output):
-    args = _args(case, files)
+def test_dry_run_client(runners, files, certs, case, output):
+    args = _args(case, files, certs)
     if "--" in args:
         cut = args.index("--")
         args = [*args[:cut], "--dry-run=client", "-o", output, *args[cut:]]
@@ -134,6 +152,11 @@ def test_dry_run_client_default_and_other_printers(runners, case):
 def test_errors(runners, files, case):
     result = runners.assert_same("create", *_args(case, files), "--dry-run=client")
     assert result.exit_code != 0
+
+
+def test_invalid_dry_run_value(runners):
+    result = runners.assert_same("create", "namespace", "foo", "--dry-run=maybe")
+    assert "Invalid dry-run value (maybe)" in result.stderr
 
 
 @pytest.mark.parametrize("case", HELP_CASES)

@@ -64,7 +64,8 @@ class _CreateCommand(KubectlCommand):
             module, name = GENERATORS[args[index]]
             generator = importlib.import_module(module).command
             rest = list(args[:index]) + list(args[index + 1:])
-            outer = super().make_context(info_name, [], parent=parent, resilient_parsing=True)
+            # a bare context for "create" itself, so the generator's command path reads `kubectl create NAME`
+            outer = click.Context(click.Command(info_name), info_name=info_name, parent=parent)
             return generator.make_context(name, rest, parent=outer, **extra)
         return super().make_context(info_name, args, parent=parent, **extra)
 

@@ -71,6 +71,13 @@ def _args_at_dash(command: click.Command, args: list[str]) -> int:
     return -1
 
 
+def require_flags(params: dict, *names: str) -> None:
+    """cobra's MarkFlagRequired check, ahead of everything else the command does."""
+    missing = [name for name in names if not params.get(name.replace("-", "_"))]
+    if missing:
+        raise KubectlError(f"required flag(s) {', '.join(chr(34) + m + chr(34) for m in missing)} not set")
+
+
 def name_and_command(args: tuple[str, ...], at_dash: int, path: str) -> tuple[str, tuple[str, ...]]:
     """NameFromCommandArgs: exactly one NAME before `--`; what follows it is a container command."""
     count = len(args) if at_dash < 0 else at_dash

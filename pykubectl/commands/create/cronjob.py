@@ -31,9 +31,11 @@ def command(ctx, **params) -> None:
         canonical_path,
         enforced_namespace,
         namespaced_path,
+        require_flags,
     )
     from pykubectl.resources import generators
 
+    require_flags(params, "image", "schedule")
     session = current_session()
     name, command_args = name_and_command(tuple(params["args"]), ctx.meta["pykubectl.args_at_dash"],
                                           canonical_path(ctx))
