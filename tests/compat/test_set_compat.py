@@ -158,6 +158,81 @@ def test_set_serviceaccount(harness, args):
 
 @pytest.mark.parametrize("args", [("set",), ("set", "--help"), ("set", "foo"), ("set", "image", "--help"),
                                   ("set", "env", "--help"), ("set", "resources", "--help"),
-                                  ("set", "sa", "--help"), ("set", "serviceaccount", "-h")], ids=" ".join)
+                                  ("set", "sa", "--help"), ("set", "serviceaccount", "-h"),
+                                  ("set", "selector", "-h"), ("set", "subject", "--help")], ids=" ".join)
 def test_set_help(runners, args):
     runners.assert_same(*args)
+
+
+SELECTOR_SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "sel", "labels": {"app": "sel"}},
+                    "spec": {"selector": {"app": "sel"}, "ports": [{"port": 80}]}}
+SELECTOR_CASES = [
+    ("svc/sel", "app=x,tier=y"),
+    ("svc/sel", "app=x", "-o", "yaml"),
+    ("svc/sel", "app=sel"),
+    ("svc/sel",),
+    ("svc/sel", "a=b", "c=d"),
+    ("svc/sel", "a in (b)"),
+    ("svc/sel", "a=b", "--resource-version=1"),
+    ("deploy/web", "a=b"),
+    ("svc/sel", "a=b", "--all"),
+    ("svc", "sel", "a=b"),
+    ("svc/sel", "=b"),
+    ("svc/sel", "a=b", "--dry-run=client", "-o", "name"),
+    ("svc/sel", "a=b", "--dry-run=server"),
+    ("-f", "deploy.yaml", "a=b", "--local", "-o", "yaml"),
+    ("--help",),
+]
+
+
+@pytest.mark.parametrize("args", SELECTOR_CASES, ids=" ".join)
+def test_set_selector(harness, args):
+    harness.check(("set", "selector", *args), setup=[*SETUP, SELECTOR_SERVICE], normalise=normalise)
+
+
+RBAC = "/apis/rbac.authorization.k8s.io/v1"
+BINDINGS = [
+    (f"{RBAC}/namespaces/default/rolebindings",
+     {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "rb"},
+      "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"},
+      "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "u1"}]}),
+    (f"{RBAC}/clusterrolebindings",
+     {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "w5-crb"},
+      "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "r"},
+      "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "g1"}]}),
+]
+SUBJECT_CASES = [
+    ("rolebinding/rb", "--user=u2", "--group=g", "--serviceaccount=default:sa1"),
+    ("rolebinding/rb", "--user=u1"),
+    ("rolebinding/rb", "--user=u1", "--user=u5"),
+    ("rolebinding/rb",),
+    ("rolebinding/rb", "--serviceaccount=bad"),
+    ("clusterrolebinding/w5-crb", "--group=g2", "-o", "yaml"),
+    ("svc/svc", "--user=x"),
+    ("rolebinding/rb", "--user=u3", "--dry-run=client", "-o", "name"),
+    ("rolebinding/rb", "--user=u3", "--dry-run=server"),
+    ("--help",),
+]
+
+
+def _bindings(harness) -> dict:
+    from tests.compat.test_write_harness import _normalise
+
+    state = {}
+    for path, obj in BINDINGS:
+        response = harness.http.get(f"{path}/{obj['metadata']['name']}")
+        state[path] = _normalise(response.json())
+    return state
+
+
+@pytest.mark.parametrize("args", SUBJECT_CASES, ids=" ".join)
+def test_set_subject(harness, args):
+    results = []
+    for tool in ("kubectl", "pykubectl"):
+        harness.prepare(SETUP)
+        for path, obj in BINDINGS:
+            harness.http.delete(f"{path}/{obj['metadata']['name']}")
+            assert harness.http.post(path, json=obj).status_code == 201
+        result = getattr(harness.runners, tool)("set", "subject", *args, env=harness.env)
+        results.append(((normalise(result.stdout), normalise(result.stderr), result.exit_code), _bindings(harness)))
+    assert results[1] == results[0]

@@ -164,8 +164,8 @@ def typed(obj: dict) -> dict:
 
 
 def patch_all(session, common: SetCommon, infos: list[tuple], mutate: Callable[[object, dict], None],
-              dry_run: str, operation: str, failure: str, errors: list[Exception] | None = None,
-              skip_unchanged: bool = True) -> None:
+              dry_run: str, operation: str, failure: str | None, errors: list[Exception] | None = None,
+              skip_unchanged: bool = True, prefix_errors: bool = True) -> None:
     """CalculatePatches then Run: skip unchanged objects, print local/client-dry-run objects, PATCH the rest."""
     from pykubectl.errors import ApiError
     from pykubectl.resources import three_way
@@ -182,6 +182,8 @@ def patch_all(session, common: SetCommon, infos: list[tuple], mutate: Callable[[
         try:
             mutate(target, obj)
         except KubectlError as exc:
+            if not prefix_errors:  # verbs that return the first mutation error as it is
+                raise
             errors.append(raw_error(f"error: {object_name(target, obj)} {exc}\n"))
             continue
         if obj == before and skip_unchanged:
@@ -206,7 +208,7 @@ def patch_all(session, common: SetCommon, infos: list[tuple], mutate: Callable[[
                 write_params(common.field_manager, dry_run), content=three_way.patch_json(patch).encode(),
                 headers={"Content-Type": "application/strategic-merge-patch+json"})
         except ApiError as exc:
-            errors.append(KubectlError(f"{failure}{exc}"))
+            errors.append(KubectlError(f"{failure}{exc}") if failure is not None else exc)
             continue
         out.write(printer(result))
         out.flush()
