@@ -62,10 +62,8 @@ def _cronjob(session, source: str) -> dict:
 
     kind, _, cron_name = source.partition("/")
     if not cron_name:
-        raise KubectlError("there is no need to specify a resource type as a separate argument when passing "
-                           "arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of "
-                           "'kubectl get resource resource/<resource_name>'")
+        raise KubectlError("resource(s) were provided, but no name was specified")
     resource = session.mapper.resource_for(kind)
-    if resource.resource != "cronjobs":
+    if resource.plural != "cronjobs":
         raise KubectlError("from must be an existing cronjob")
-    return session.client.get_json(resource.object_path(session.namespace, cron_name))
+    return session.client.get_json(resource.object_path(cron_name, session.namespace))
