@@ -1,5 +1,5 @@
 """The editor side of kubectl edit (pkg/cmd/util/editor): temporary files named after the binary, the editor from
-$KUBE_EDITOR / $EDITOR (default vi; run through `sh -c` when it has spaces), comment stripping, the error header
+$KUBE_EDITOR / $EDITOR (default vi; run through `$SHELL -c` when it has spaces), comment stripping, the error header
 written above a document that failed to save, and preserved files."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ EDIT_HEADER = ("# Please edit the object below. Lines beginning with a '#' will 
 
 
 def editor_command() -> tuple[list[str], bool, str]:
-    """(argv prefix, through the shell, the editor as named)."""
+    """(argv prefix, through the shell, the editor as named): an editor with arguments runs through $SHELL
+    (default /bin/bash) -c."""
     for name in ("KUBE_EDITOR", "EDITOR"):
         value = os.environ.get(name)
         if value:
@@ -22,7 +23,7 @@ def editor_command() -> tuple[list[str], bool, str]:
     else:
         value = "vi"
     shell = " " in value
-    return (["sh", "-c", value] if shell else [value]), shell, value
+    return ([os.environ.get("SHELL") or "/bin/bash", "-c", value] if shell else [value]), shell, value
 
 
 def _go_quote(text: str) -> str:
