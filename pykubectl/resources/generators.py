@@ -530,3 +530,53 @@ def cluster_role_binding(name: str, *, cluster_role: str, users=(), groups=(), s
     obj["roleRef"] = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": cluster_role}
     return obj
 
+
+
+def label_selector(text: str) -> dict:
+    """metav1.ParseToLabelSelector: equality terms become matchLabels, the others matchExpressions (terms sorted
+    by key, as labels.Parse sorts them)."""
+    terms = [t.strip() for t in re.split(r",(?![^()]*\))", text) if t.strip()]
+    parsed = []
+    for term in terms:
+        match = re.fullmatch(r"(\S+?)\s+(in|notin)\s*\(([^)]*)\)", term)
+        if match:
+            values = sorted({v.strip() for v in match.group(3).split(",") if v.strip()})
+            parsed.append((match.group(1), {"key": match.group(1), "operator": "In" if match.group(2) == "in"
+                                            else "NotIn", "values": values}))
+        elif "!=" in term:
+            key, value = (p.strip() for p in term.split("!=", 1))
+            parsed.append((key, {"key": key, "operator": "NotIn", "values": [value]}))
+        elif "=" in term:
+            key, value = (p.strip() for p in re.split(r"==?", term, maxsplit=1))
+            parsed.append((key, value))
+        elif term.startswith("!"):
+            parsed.append((term[1:], {"key": term[1:], "operator": "DoesNotExist"}))
+        else:
+            parsed.append((term, {"key": term, "operator": "Exists"}))
+    parsed.sort(key=lambda item: item[0])
+    labels = {key: value for key, value in parsed if isinstance(value, str)}
+    expressions = [value for _, value in parsed if isinstance(value, dict)]
+    selector: dict = {}
+    if labels:
+        selector["matchLabels"] = _sorted(labels)
+    if expressions:
+        selector["matchExpressions"] = expressions
+    return selector
+
+
+def pdb(name: str, ns: str = "", *, selector: str = "", min_available: str = "", max_unavailable: str = "") -> dict:
+    """create poddisruptionbudget's Validate and object."""
+    if not selector:
+        raise KubectlError("a selector must be specified")
+    if not min_available and not max_unavailable:
+        raise KubectlError("one of min-available or max-unavailable must be specified")
+    if min_available and max_unavailable:
+        raise KubectlError("min-available and max-unavailable cannot be both specified")
+    if min_available and not re.fullmatch(r"[0-9]+%?", min_available):
+        raise KubectlError("invalid format specified for min-available")
+    if max_unavailable and not re.fullmatch(r"[0-9]+%?", max_unavailable):
+        raise KubectlError("invalid format specified for max-unavailable")
+    parsed = label_selector(selector)
+    return pod_disruption_budget(name, ns, selector=selector, min_available=min_available,
+                                 max_unavailable=max_unavailable, match_labels=parsed.get("matchLabels"),
+                                 match_expressions=parsed.get("matchExpressions"))

@@ -51,6 +51,8 @@ DRY_RUN_CASES = [
     "cronjob c --image=busybox --schedule=*/1_*_*_*_*",
     "cj c --image=busybox --schedule=@hourly --restart=Never -- echo hi",
     "priorityclass high --value=1000 --description=important",
+    "poddisruptionbudget p --selector=app=x --min-available=50%",
+    "pdb p --selector=app=x,tier!=db,!old,has --max-unavailable=1 -n team",
     "pc high --value=10 --global-default --preemption-policy=Never",
     "quota q --hard=pods=10,cpu=1,memory=1Gi",
     "resourcequota q --hard=pods=2 --scopes=BestEffort,NotTerminating",
@@ -89,6 +91,10 @@ ERROR_CASES = [
     "rolebinding rb --role=r --clusterrole=c",
     "rolebinding rb --clusterrole=view --serviceaccount=nocolon",
     "quota q --hard=pods",
+    "pdb p --selector=app=x",
+    "pdb p --min-available=1",
+    "pdb p --selector=a=b --min-available=1 --max-unavailable=1",
+    "pdb p --selector=a=b --min-available=1Gb",
     "namespace foo --dry-run=client -o wide",
     "secret",
     "service",
@@ -96,7 +102,7 @@ ERROR_CASES = [
 
 HELP_CASES = ["namespace", "ns", "serviceaccount", "deployment", "configmap", "secret generic",
               "secret docker-registry", "secret tls", "service clusterip", "service nodeport",
-              "service loadbalancer", "service externalname", "job", "cronjob", "priorityclass", "quota",
+              "service loadbalancer", "service externalname", "job", "cronjob", "priorityclass", "pdb", "quota",
               "rolebinding", "clusterrolebinding", "secret", "service"]
 
 

@@ -44,7 +44,7 @@ for _name, _module, _aliases in (
     ("clusterrolebinding", "clusterrolebinding", ()),
     ("configmap", "configmap", ("cm",)), ("cronjob", "cronjob", ("cj",)), ("deployment", "deployment", ("deploy",)),
     ("job", "job", ()), ("namespace", "namespace", ("ns",)),
-    ("priorityclass", "priorityclass", ("pc",)),
+    ("poddisruptionbudget", "poddisruptionbudget", ("pdb",)), ("priorityclass", "priorityclass", ("pc",)),
     ("quota", "quota", ("resourcequota",)), ("rolebinding", "rolebinding", ()),
     ("secret", "secret", ()), ("service", "service", ("svc",)), ("serviceaccount", "serviceaccount", ("sa",)),
 ):
