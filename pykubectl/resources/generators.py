@@ -544,8 +544,7 @@ def label_selector(text: str) -> dict:
             parsed.append((match.group(1), {"key": match.group(1), "operator": "In" if match.group(2) == "in"
                                             else "NotIn", "values": values}))
         elif "!=" in term:
-            key, value = (p.strip() for p in term.split("!=", 1))
-            parsed.append((key, {"key": key, "operator": "NotIn", "values": [value]}))
+            raise KubectlError('"!=" is not a valid label selector operator')
         elif "=" in term:
             key, value = (p.strip() for p in re.split(r"==?", term, maxsplit=1))
             parsed.append((key, value))
