@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.needs_simulation
+pytestmark = pytest.mark.needs_simulation  # (test_parse_for needs no server)
 
 
 @pytest.fixture
@@ -119,3 +119,19 @@ def test_wait_for_create_of_an_object_made_meanwhile(runners, cluster, kubeconfi
 
 def test_wait_help(runners):
     runners.assert_same("wait", "--help")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("delete", ("delete", "", "")),
+    ("Create", ("create", "", "")),
+    ("condition=Ready", ("condition", "Ready", "true")),
+    ("condition=Ready=false", ("condition", "Ready", "false")),
+    ("jsonpath={.status.phase}=Running", ("jsonpath", "{.status.phase}", "Running")),
+    ("jsonpath=.status.replicas='2'", ("jsonpath", "{.status.replicas}", "2")),
+    ("jsonpath={.status}", ("jsonpath", "{.status}", "")),
+])
+def test_parse_for(text, expected):
+    from pykubectl.commands.wait import parse_for
+
+    parsed = parse_for(text)
+    assert (parsed.mode, parsed.name, parsed.value) == expected
