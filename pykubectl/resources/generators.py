@@ -470,16 +470,20 @@ def cronjob(name: str, ns: str = "", *, image: str, schedule: str, restart: str 
 def pod_disruption_budget(name: str, ns: str = "", *, selector: str, min_available: str = "",
                           max_unavailable: str = "", match_labels: dict | None = None,
                           match_expressions: list | None = None) -> dict:
+    def int_or_string(value: str):
+        return int(value) if re.fullmatch(r"-?\d+", value) else value
+
     spec: dict = {}
-    for field, value in (("minAvailable", min_available), ("maxUnavailable", max_unavailable)):
-        if value:
-            spec[field] = int(value) if re.fullmatch(r"-?\d+", value) else value
-    label_selector: dict = {}
+    if min_available:
+        spec["minAvailable"] = int_or_string(min_available)
+    chosen: dict = {}
     if match_labels:
-        label_selector["matchLabels"] = _sorted(match_labels)
+        chosen["matchLabels"] = _sorted(match_labels)
     if match_expressions:
-        label_selector["matchExpressions"] = match_expressions
-    spec["selector"] = label_selector
+        chosen["matchExpressions"] = match_expressions
+    spec["selector"] = chosen
+    if max_unavailable:
+        spec["maxUnavailable"] = int_or_string(max_unavailable)
     return {"kind": "PodDisruptionBudget", "apiVersion": "policy/v1", "metadata": _meta(name, ns), "spec": spec,
             "status": {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}}
 
