@@ -208,6 +208,11 @@ def run(options: WaitOptions, session) -> None:
 
     printer = _printer(options)
     wait_for = parse_for(options.for_)
+    if options.local and options.args and not options.filenames:
+        raise KubectlError("you must specify resources by --filename when --local is set.\n"
+                           "Example resource specifications include:\n"
+                           "   '-f rsrc.yaml'\n"
+                           "   '--filename=rsrc.json'")
     namespace = session.namespace
     request = SelectionRequest(args=options.args, filenames=options.filenames, recursive=options.recursive,
                                label_selector=options.selector, field_selector=options.field_selector,

@@ -75,6 +75,8 @@ CASES = [
     ("--for=condition=Available", "deploy/nope", "--timeout=0"),
     ("--for=condition=Available", "deploy/web", "-o", "bogus"),
     ("--for=condition=Available", "deploy/web", "--timeout=soon"),
+    ("--for=condition=Available", "deploy/web", "--local"),
+    ("--for=condition=Available", "--local"),
 ]
 
 
@@ -115,6 +117,16 @@ def test_wait_for_create_of_an_object_made_meanwhile(runners, cluster, kubeconfi
         thread.join()
         assert (result.exit_code, result.stdout, result.stderr) == (0, "configmap/late condition met\n", "")
         cluster("delete", "configmap", "late")
+
+
+def test_wait_for_objects_named_in_files(runners, cluster, tmp_path):
+    manifest = tmp_path / "web.yaml"
+    manifest.write_text(cluster("get", "deploy/web", "-o", "yaml"))
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "broken.json").write_text(cluster("get", "deploy/broken", "-o", "json"))
+    runners.assert_same("wait", "--for=condition=Available", "-f", str(manifest), env=cluster.env)
+    runners.assert_same("wait", "--for=condition=Available", "-f", str(tmp_path), "--timeout=0", env=cluster.env)
+    runners.assert_same("wait", "--for=condition=Available", "-f", str(tmp_path / "none.yaml"), env=cluster.env)
 
 
 def test_wait_help(runners):
