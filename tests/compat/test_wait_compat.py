@@ -120,10 +120,12 @@ def test_wait_for_create_of_an_object_made_meanwhile(runners, cluster, kubeconfi
 
 
 def test_wait_for_objects_named_in_files(runners, cluster, tmp_path):
+    tmp_path = tmp_path / "manifests"  # (HOME, with kubectl's cache, is inside the test's tmp_path)
+    tmp_path.mkdir()
     manifest = tmp_path / "web.yaml"
-    manifest.write_text(cluster("get", "deploy/web", "-o", "yaml"))
+    manifest.write_text(cluster("get", "deploy/web", "-o", "yaml").stdout)
     (tmp_path / "more").mkdir()
-    (tmp_path / "more" / "broken.json").write_text(cluster("get", "deploy/broken", "-o", "json"))
+    (tmp_path / "more" / "broken.json").write_text(cluster("get", "deploy/broken", "-o", "json").stdout)
     runners.assert_same("wait", "--for=condition=Available", "-f", str(manifest), env=cluster.env)
     runners.assert_same("wait", "--for=condition=Available", "-f", str(tmp_path), "--timeout=0", env=cluster.env)
     runners.assert_same("wait", "--for=condition=Available", "-f", str(tmp_path / "none.yaml"), env=cluster.env)
