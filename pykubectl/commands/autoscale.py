@@ -150,6 +150,6 @@ def _printer(params: dict, dry_run: str):
     def emit(obj, server: bool):
         if strip and "managedFields" in (obj.get("metadata") or {}):
             obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return (unstructured if server else typed)(obj)
+        return (unstructured if server else typed)(obj)  # a new printer per object: no YAML separators
 
     return emit

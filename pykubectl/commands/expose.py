@@ -52,6 +52,8 @@ def _flat(values) -> tuple[str, ...]:
 
 def run(params: dict, session) -> None:
     from pykubectl.resources.dry_run import parse_dry_run
+
+    params = dict(params)
     from pykubectl.resources.fetching import Fetcher, items_of
     from pykubectl.resources.selection import SelectionRequest, Target, select
 
@@ -158,14 +160,25 @@ def _service(params: dict, obj: dict) -> dict:
     name = params.get("name") or str(metadata.get("name") or "")[:63]
     selector = _parse_labels(params["selector"]) if params.get("selector") else _selector_of(obj)
     labels = _parse_labels(params["labels"]) if params.get("labels") else dict(metadata.get("labels") or {})
+    # kubectl 1.32 keeps what it derived from the first object for the ones after it
+    params.setdefault("selector", None)
+    params["selector"] = params["selector"] or ",".join(f"{k}={v}" for k, v in selector.items())
+    params["labels"] = params.get("labels") or ",".join(f"{k}={v}" for k, v in labels.items())
     headless = params.get("cluster_ip") == "None"
     object_ports, protocols = _ports_of(obj)
-    if params.get("port"):
-        ports = [params["port"]]
-    else:
-        ports = object_ports
-        if not ports and not headless:
+    # kubectl 1.32 derives the ports while --port is empty: one port becomes --port for this and every later
+    # object; several are kept (and win) for the later objects too
+    if not params.get("port"):
+        if not object_ports and not headless:
             raise KubectlError("couldn't find port via --port flag or introspection")
+        if len(object_ports) == 1:
+            params["port"] = object_ports[0]
+        elif object_ports:
+            params["_derived_ports"] = object_ports
+    if params.get("_derived_ports"):
+        ports = params["_derived_ports"]
+    else:
+        ports = [params["port"]] if params.get("port") else []
     target = params.get("target_port") or params.get("container_port") or ""
     service_ports = []
     for index, text in enumerate(ports):
@@ -251,10 +264,13 @@ def _printer(params: dict, dry_run: str):
     unstructured = printer_for(output, allowed=GENERIC_FORMATS, template_argument=template,
                                allow_missing_keys=allow, sort_keys=True)
     strip = output.lower() in ("json", "yaml") and not params.get("show_managed_fields")
+    separator = "---\n" if output.lower() == "yaml" else ""
+    count = [0]
 
     def emit(obj, server: bool):
         if strip and "managedFields" in (obj.get("metadata") or {}):
             obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return (unstructured if server else typed)(obj)
+        count[0] += 1  # the YAML printer's separator before every object after the first
+        return (separator if count[0] > 1 else "") + (unstructured if server else typed)(obj)
 
     return emit

@@ -86,6 +86,9 @@ def _pod_spec_defaults(spec: dict) -> None:
     spec.setdefault("containers", None)
 
 
+# status fields without omitempty: a typed object prints them as 0
+_STATUS_COUNTERS = {"StatefulSet": ("replicas", "availableReplicas"), "ReplicaSet": ("replicas",),
+                    "ReplicationController": ("replicas",)}
 _STRATEGY_FIELD = {"Deployment": "strategy", "DaemonSet": "updateStrategy", "StatefulSet": "updateStrategy"}
 
 
@@ -118,7 +121,9 @@ def typed_defaults(obj: dict) -> dict:
             obj.setdefault("status", {}).update({k: v for k, v in (
                 ("currentNumberScheduled", 0), ("numberMisscheduled", 0), ("desiredNumberScheduled", 0),
                 ("numberReady", 0)) if k not in obj.get("status", {})})
-        obj.setdefault("status", {})
+        status = obj.setdefault("status", {})
+        for key in _STATUS_COUNTERS.get(kind, ()):
+            status.setdefault(key, 0)
     elif kind == "Service" and group == "":
         obj.setdefault("spec", {})
         obj.setdefault("status", {}).setdefault("loadBalancer", {})

@@ -124,6 +124,9 @@ EXPOSE_CASES = [
     ("deploy/ported", "--port=92", "--dry-run=client", "-o", "wide"),
     ("deploy/ported", "--port=93", "--target-port=8080", "--overrides", '{"spec":{"type":"NodePort"}}'),
     ("deploy/ported", "--port=94", "--save-config", "-o", "name"),
+    ("deploy", "web", "ported", "--port=80", "--dry-run=client", "-o", "yaml"),
+    ("pod", "mp", "p1", "--dry-run=client", "-o", "yaml"),
+    ("deploy", "ported", "web", "--dry-run=client", "-o", "yaml"),
     ("--help",),
 ]
 
@@ -153,6 +156,7 @@ AUTOSCALE_CASES = [
     ("-f", "mp.yaml", "--max=3"),
     ("deploy", "web", "ported", "--max=3", "--dry-run=client"),
     ("deploy", "web", "ported", "--max=3", "--dry-run=server"),
+    ("deploy", "web", "ported", "--max=3", "--dry-run=client", "-o", "yaml"),
     ("deploy/web", "--max=4", "-o", "name"),
     ("deploy/web", "--max=4", "--save-config"),
     ("deploy/web", "--max=4", "-o", "yaml"),

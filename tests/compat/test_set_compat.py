@@ -3,6 +3,8 @@ the same output, exit code and resulting objects; `--local -f … -o yaml` runs 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.compat.test_write_harness import DEPLOYMENT, POD, WriteHarness, normalise_text, yaml_text
@@ -21,7 +23,9 @@ CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "dat
 SECRET = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "sec"}, "data": {"PASS": "eA=="}}
 SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "svc"},
            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
-FILES = {"deploy.yaml": yaml_text(TWO), "pod.yaml": yaml_text(POD)}
+FILES = {"deploy.yaml": yaml_text(TWO), "pod.yaml": yaml_text(POD),
+         # one of each kind with a pod template, printed after the change as kubectl's typed objects print
+         "kinds.yaml": (Path(__file__).parent / "set_kinds.yaml").read_text()}
 SETUP = [DEPLOYMENT, TWO, CM, SECRET, SERVICE, POD]
 
 
@@ -153,6 +157,21 @@ SERVICEACCOUNT_CASES = [
 
 @pytest.mark.parametrize("args", SERVICEACCOUNT_CASES, ids=" ".join)
 def test_set_serviceaccount(harness, args):
+    harness.check(("set", *args), setup=SETUP, normalise=normalise)
+
+
+LOCAL_KINDS_CASES = [
+    ("image", "-f", "kinds.yaml", "c=nginx", "--local", "-o", "yaml"),
+    ("image", "-f", "kinds.yaml", "c=nginx", "--local", "-o", "name"),
+    ("env", "-f", "kinds.yaml", "A=1", "--local", "-o", "yaml"),
+    ("resources", "-f", "kinds.yaml", "--limits=cpu=1", "--local", "-o", "yaml"),
+    ("sa", "-f", "kinds.yaml", "x", "--local", "-o", "yaml"),
+    ("image", "deploy", "web", "two", "*=x", "-o", "yaml", "--dry-run=server"),
+]
+
+
+@pytest.mark.parametrize("args", LOCAL_KINDS_CASES, ids=" ".join)
+def test_set_every_pod_template_kind(harness, args):
     harness.check(("set", *args), setup=SETUP, normalise=normalise)
 
 

@@ -116,11 +116,14 @@ def make_printer(common: SetCommon, dry_run: str, operation: str) -> Callable[[d
     printer = printer_for(common.output, allowed=GENERIC_FORMATS, template_argument=common.template,
                           allow_missing_keys=common.allow_missing_template_keys, sort_keys=False)
     strip = common.output.lower() in ("json", "yaml") and not common.show_managed_fields
+    separator = "---\n" if common.output.lower() == "yaml" else ""
+    count = [0]
 
     def emit(obj):
         if strip and "managedFields" in (obj.get("metadata") or {}):
             obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return printer(obj)
+        count[0] += 1  # kubectl's YAML printer puts a document separator before every object after the first
+        return (separator if count[0] > 1 else "") + printer(obj)
 
     return emit
 
