@@ -56,7 +56,7 @@ def run(params: dict, session) -> None:
     # kubectl 1.32 strips managedFields from what it edits even with --show-managed-fields
     originals = [_without_managed_fields(obj) for _, obj in infos]
     document = originals[0] if len(originals) == 1 else {
-        "apiVersion": "v1", "items": originals, "kind": "List", "metadata": {"resourceVersion": ""}}
+        "apiVersion": "v1", "items": originals, "kind": "List", "metadata": {}}
     as_json = output == "json"
     suffix = ".json" if as_json else ".yaml"
     body = _render(document, as_json)
@@ -82,6 +82,16 @@ def run(params: dict, session) -> None:
             raise editing.PreservedError("Edit cancelled, no valid changes were saved.", path)
         if previous_file and previous_file != path and os.path.exists(previous_file):
             os.unlink(previous_file)
+        previous_file = path
+        problem = _validate(edited)
+        if problem is not None:  # kubectl 1.32 validates the whole file first and blames the first object
+            target = infos[0][0]
+            resource = target.type.plural + (f".{target.type.group}" if target.type.group else "")
+            reasons = [(f'{resource} "{target.name}" was not valid',
+                        [f'<nil>: Invalid value: "The edited file failed validation": {problem}'])]
+            err.write(f'error: {resource} "{target.name}" is invalid\n')
+            contains_error = True
+            continue
         if editing.strip_comments(header + body) == editing.strip_comments(edited):
             os.unlink(path)
             err.write("Edit cancelled, no changes made.\n")
@@ -112,6 +122,24 @@ def run(params: dict, session) -> None:
             os.unlink(path)
             return
         contains_error = True
+
+
+def _validate(text: str) -> str | None:
+    """The schema check kubectl 1.32 runs on the saved file: nothing to validate, a List (which no schema
+    describes), or text that does not parse."""
+    try:
+        documents = _parse(text)
+    except KubectlError as exc:
+        return str(exc)
+    if not documents:
+        return "invalid object to validate"
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    top = [d for d in yaml.load_all(text, Loader=loader) if isinstance(d, dict)]
+    if any(str(d.get("kind") or "").endswith("List") for d in top):
+        return "the server could not find the requested resource"
+    return None
 
 
 class _Exit(KubectlError):

@@ -74,7 +74,7 @@ def has_lines(text: str) -> bool:
 def error_header(reasons: list[tuple[str, list[str]]]) -> str:
     out = []
     for head, others in reasons:
-        out.append(f"# {head}:\n")
+        out.append(f"# {head}:\n" if others else f"# {head}\n")
         out += [f"# * {other}\n" for other in others]
         out.append("#\n")
     return "".join(out)

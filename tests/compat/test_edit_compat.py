@@ -24,6 +24,8 @@ SCRIPTS = {
                    'if grep -q "was not valid" "$1"; then [ -n "$FIX" ] && sed -i "$FIX" "$1"; '
                    'else sed -i "s/replicas: 2/replicas: -5/" "$1"; fi\nexit 0\n'),
     "fail.sh": "#!/bin/sh\nexit 3\n",
+    # empties the file the first time; leaves the reopened one as it is
+    "empty.sh": '#!/bin/sh\ncat "$1" >> seen.txt\necho ---- >> seen.txt\ngrep -q "was not valid" "$1" || : > "$1"\n',
 }
 
 
@@ -94,6 +96,9 @@ CASES = [
     (("edit", "deploy/web"), "./invalid.sh", {"FIX": "s/replicas: -5/replicas: 4/"}),
     (("edit", "deploy/web"), "./fail.sh", {}),
     (("edit", "cm/cm1"), "./capture.sh", {"SED": "s/a: \"1\"/a: \"2\"/"}),
+    (("edit", "deploy/web"), "./empty.sh", {}),
+    (("edit", "cm", "cm1", "cm2"), "./capture.sh", {"SED": "s/k: v/k: w/"}),
+    (("edit", "cm", "cm1", "cm2"), "./capture.sh", {}),
     (("edit", "configmap/cm1", "-o", "json"), "./capture.sh", {"SED": 's/"a": "1"/"a": "3"/'}),
     (("edit", "cm/nope"), "./capture.sh", {}),
     (("edit",), "./capture.sh", {}),
