@@ -33,8 +33,10 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import struct
 import termios
+import threading
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -248,6 +250,19 @@ def exit_status(code: int, command: list[str]) -> tuple[dict, str]:
 def internal_status(message: str) -> dict:
     body = status.internal_error(message)
     return {k: v for k, v in body.items() if k not in ("kind", "apiVersion")} | {"metadata": {}}
+
+
+async def _wait_process(loop: asyncio.AbstractEventLoop, process) -> int:
+    """The exit code, waited for on a thread of its own (a long exec must not hold a shared executor thread)."""
+    done: asyncio.Future[int] = loop.create_future()
+
+    def wait() -> None:
+        code = process.wait()
+        with contextlib.suppress(RuntimeError):  # the loop closed at server shutdown
+            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(code))
+
+    threading.Thread(target=wait, name="exec-wait", daemon=True).start()
+    return await done
 
 
 # ------------------------------------------------------------------------------------------------ handler
@@ -480,7 +495,7 @@ class _Session:
         readers = [asyncio.ensure_future(self._pump_out(channels, ch, fd)) for ch, fd in outputs]
         input_task = asyncio.ensure_future(self._pump_in(channels, stdin_fd))
         self._tasks = [*readers, input_task]
-        code = await loop.run_in_executor(None, process.wait)
+        code = await _wait_process(loop, process)
         if self.master is not None:
             # the pty may still hold output the process wrote just before it ended
             await asyncio.wait(readers, timeout=2)
@@ -534,8 +549,11 @@ class _Session:
             os.set_blocking(stdin_fd, False)
         while True:
             message = self._pending.pop(0) if self._pending else await channels.receive()
-            if message is None:
+            if message is None:  # the client went away: so does its process, as when its terminal hangs up
                 self._close_stdin(stdin_fd)
+                if self.process is not None and self.process.poll() is None:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(self.process.pid, signal.SIGHUP)
                 return
             channel, data = message
             if channel == STDIN and stdin_fd is not None:
