@@ -200,6 +200,29 @@ def _printer(options: WaitOptions):
     return emit
 
 
+class _Progress:
+    """A transient rich spinner on standard error while waiting, only when it is a terminal."""
+
+    def __init__(self, streams, text: str) -> None:
+        self._status = None
+        if streams.err_is_terminal():
+            import os
+
+            from rich.console import Console
+
+            console = Console(file=streams.err, force_terminal=True, no_color=bool(os.environ.get("NO_COLOR")))
+            self._status = console.status(text, spinner="dots")
+
+    def __enter__(self) -> _Progress:
+        if self._status is not None:
+            self._status.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+
 def run(options: WaitOptions, session) -> None:
     from pykubectl.errors import AggregateError
     from pykubectl.resources import waiting
@@ -253,15 +276,8 @@ def run(options: WaitOptions, session) -> None:
                                             else rtype.collection_path(None), name, f"{rtype.plural}/{name}",
                                             f"{rtype.plural}.{rtype.group}" if rtype.group else rtype.plural)
                 try:
-                    if wait_for.mode == "delete":
-                        final = waiting.wait_deleted(client, target, deadline)
-                        final = obj if final is None else final
-                    elif wait_for.mode == "create":
-                        final = obj
-                    else:
-                        final = waiting.wait_until(client, target, check, deadline)
-                        if not final.get("kind"):
-                            final = {"apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"), **final}
+                    with _Progress(session.streams, f"Waiting for {options.for_} on {target.label}"):
+                        final = _wait_one(client, wait_for, target, check, deadline, obj)
                 except KubectlError as exc:
                     if wait_for.mode == "delete" and is_not_found(exc):
                         continue
@@ -274,3 +290,18 @@ def run(options: WaitOptions, session) -> None:
         raise errors[0] if len(errors) == 1 else AggregateError(errors)
     if visited == 0 and wait_for.mode != "delete":
         raise KubectlError("no matching resources found")
+
+
+def _wait_one(client, wait_for: WaitFor, target, check, deadline, obj: dict) -> dict:
+    """The object to print once `target` satisfies --for (kubectl's ConditionFuncs)."""
+    from pykubectl.resources import waiting
+
+    if wait_for.mode == "delete":
+        final = waiting.wait_deleted(client, target, deadline)
+        return obj if final is None else final
+    if wait_for.mode == "create":
+        return obj
+    final = waiting.wait_until(client, target, check, deadline)
+    if not final.get("kind"):
+        final = {"apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"), **final}
+    return final

@@ -215,3 +215,28 @@ def test_restart_sets_restarted_at(runners, twins):
 @pytest.mark.parametrize("verb", ["", "status", "history", "undo", "pause", "resume", "restart"])
 def test_rollout_help(runners, verb):
     runners.assert_same("rollout", *([verb] if verb else []), "--help")
+
+
+class _Terminal(__import__("io").StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_a_spinner_runs_on_stderr_and_stdout_keeps_kubectls_lines(runners, twins, monkeypatch):
+    """rich draws a transient status on a terminal's standard error; standard output is unchanged."""
+    from pykubectl.cli.main import main
+    from pykubectl.streams import IOStreams
+
+    expected = runners.kubectl("rollout", "status", "deploy/k", env=twins.env).stdout
+    monkeypatch.setenv("KUBECONFIG", twins.env["KUBECONFIG"])
+    monkeypatch.setenv("HOME", str(runners.home))
+    for args in (("rollout", "status", "deploy/k"), ("wait", "--for=condition=Available", "deploy/k")):
+        streams = IOStreams(__import__("io").StringIO(), __import__("io").StringIO(), _Terminal())
+        assert main(list(args), streams) == 0
+        if args[0] == "rollout":
+            assert streams.out.getvalue() == expected
+        else:
+            assert streams.out.getvalue() == "deployment.apps/k condition met\n"
+        err = streams.err.getvalue()
+        assert "\x1b[?25l" in err and "\x1b[?25h" in err  # rich hid the cursor for its spinner, then showed it
+        assert err.endswith("\x1b[2K")  # and erased the transient line

@@ -67,7 +67,6 @@ def run(options: StatusOptions, session) -> None:
     from pykubectl.errors import AggregateError
 
     errors: list[Exception] = []
-    out = session.streams.out
     client = session.client
     found = False
     failures: list[Exception] = []
@@ -75,7 +74,7 @@ def run(options: StatusOptions, session) -> None:
                                     options.kustomize, options.selector, errors):
         found = True
         try:
-            _watch(client, out, rtype, obj, options)
+            _watch(client, session.streams, rtype, obj, options)
         except KubectlError as exc:
             failures.append(exc)
     failures.extend(errors)
@@ -85,7 +84,7 @@ def run(options: StatusOptions, session) -> None:
         session.streams.err.write(f"No resources found in {session.namespace} namespace.\n")
 
 
-def _watch(client, out, rtype, obj: dict, options: StatusOptions) -> None:
+def _watch(client, streams, rtype, obj: dict, options: StatusOptions) -> None:
     from pykubectl.resources import rollouts, waiting
 
     if not _viewable(obj):
@@ -95,16 +94,17 @@ def _watch(client, out, rtype, obj: dict, options: StatusOptions) -> None:
     namespace = str(metadata.get("namespace") or "")
     target = waiting.WaitTarget(rtype.collection_path(namespace or None), name, f"{rtype.plural}/{name}")
     deadline = waiting.Deadline(options.timeout if options.timeout > 0 else -1)
+    kind = str(obj.get("kind") or "").lower()
     try:
-        for current in waiting.watch_object(client, target, deadline, on_missing=lambda: None):
-            if current is None:
-                raise KubectlError("object has been deleted")
-            current = {"apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"), **current}
-            message, done = rollouts.rollout_status(current, options.revision)
-            out.write(message)
-            out.flush()
-            if done or not options.watch:
-                return
+        with _shared.Progress(streams, f"Watching the rollout of {kind}/{name}") as progress:
+            for current in waiting.watch_object(client, target, deadline, on_missing=lambda: None):
+                if current is None:
+                    raise KubectlError("object has been deleted")
+                current = {"apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"), **current}
+                message, done = rollouts.rollout_status(current, options.revision)
+                progress.write(streams.out, message)
+                if done or not options.watch:
+                    return
     except waiting.WaitTimeout:
         raise KubectlError(waiting.WAIT_TIMEOUT) from None
 
