@@ -186,7 +186,9 @@ class SpdyChannels(Channels):
         for channel in (STDIN, RESIZE):
             if channel in self.streams:
                 self._pumps.append(asyncio.ensure_future(self._pump(channel, self.streams[channel])))
-        if STDIN not in self.streams and RESIZE not in self.streams:
+        # the client is gone only when the connection ends (not when it opened no input streams)
+        self.session.on_close.append(lambda: self._queue.put_nowait(None))
+        if self.session.closed:
             self._queue.put_nowait(None)
 
     async def _pump(self, channel: int, stream: spdy.SpdyStream) -> None:
@@ -197,8 +199,6 @@ class SpdyChannels(Channels):
             self._queue.put_nowait((channel, data))
         if channel == STDIN:
             self._queue.put_nowait((CLOSE, b"\x00"))
-        if self.session.closed:
-            self._queue.put_nowait(None)
 
     async def send(self, channel: int, data: bytes) -> None:
         stream = self.streams.get(channel)
