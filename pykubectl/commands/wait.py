@@ -190,12 +190,16 @@ def _printer(options: WaitOptions):
         return lambda obj: to_name(obj, "condition met")
     printer = printer_for(options.output, allowed=GENERIC_FORMATS, template_argument=options.template,
                           allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
+    yaml = options.output.lower() == "yaml"
+    printed = [0]  # Go's YAMLPrinter starts every document after the first with ---
     strip = options.output.lower() in ("json", "yaml") and not options.show_managed_fields
 
     def emit(obj):
         if strip and "managedFields" in (obj.get("metadata") or {}):
             obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return printer(obj)
+        text = printer(obj)
+        printed[0] += 1
+        return "---\n" + text if yaml and printed[0] > 1 else text
 
     return emit
 

@@ -21,6 +21,8 @@ def patch_each(options, session, make_patch: Callable[[dict], dict], done: str, 
     visited = list(_shared.visit(session, options.args, options.filenames, options.recursive, options.kustomize,
                                  options.selector, fetch_errors))
     errors.extend(fetch_errors)
+    emit = _shared.printer(options.output, options.template, options.allow_missing_template_keys,
+                           options.show_managed_fields, done)
     for rtype, obj in visited:
         metadata = obj.get("metadata") or {}
         name = str(metadata.get("name") or "")
@@ -42,8 +44,6 @@ def patch_each(options, session, make_patch: Callable[[dict], dict], done: str, 
         except ApiError as exc:
             errors.append(KubectlError(f"failed to patch: {exc.message}"))
             continue
-        emit = _shared.printer(options.output, options.template, options.allow_missing_template_keys,
-                               options.show_managed_fields, done)
         out.write(emit(result or obj))
         out.flush()
     if errors:

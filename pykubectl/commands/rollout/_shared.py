@@ -65,12 +65,16 @@ def printer(output_: str, template: str, allow_missing: bool, show_managed_field
         return lambda obj: to_name(obj, operation)
     inner = printer_for(output_, allowed=GENERIC_FORMATS, template_argument=template,
                         allow_missing_keys=allow_missing, sort_keys=True)
+    yaml = output_.lower() == "yaml"
+    printed = [0]  # Go's YAMLPrinter starts every document after the first with ---
     strip = output_.lower() in ("json", "yaml") and not show_managed_fields
 
     def emit(obj: dict) -> str:
         if strip and "managedFields" in (obj.get("metadata") or {}):
             obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return inner(obj)
+        text = inner(obj)
+        printed[0] += 1
+        return "---\n" + text if yaml and printed[0] > 1 else text
 
     return emit
 

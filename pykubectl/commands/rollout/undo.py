@@ -78,6 +78,10 @@ def run(options: UndoOptions, session) -> None:
     suffix = dry_run_suffix(dry_run)
     errors: list[Exception] = []
     out = session.streams.out
+    structured = None
+    if options.output or options.template:
+        structured = _shared.printer(options.output, options.template, options.allow_missing_template_keys,
+                                     options.show_managed_fields)
     for _rtype, obj in _shared.visit(session, options.args, options.filenames, options.recursive,
                                      options.kustomize, options.selector, errors):
         try:
@@ -91,8 +95,7 @@ def run(options: UndoOptions, session) -> None:
             if obj.get("kind") != "Deployment":
                 message = f"will roll back to {message}"
 
-        emit = _shared.printer(options.output, options.template, options.allow_missing_template_keys,
-                               options.show_managed_fields, message + suffix)
+        emit = structured or _shared.printer("", "", True, False, message + suffix)
         out.write(emit(obj))
         out.flush()
     if errors:
