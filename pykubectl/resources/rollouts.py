@@ -256,9 +256,6 @@ def rollback(client: RestClient, obj: dict, to_revision: int, dry_run: str = "no
     namespace = str(_meta(obj).get("namespace") or "")
     params = {"dryRun": "All"} if dry_run == "server" else None
     if kind == "Deployment":
-        if _spec(obj).get("paused"):
-            raise KubectlError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout "
-                               "resume' and try again")
         sets = _list_owned(client, obj, "replicasets", "ReplicaSet")
         chosen = None
         if to_revision == 0:
@@ -273,6 +270,9 @@ def rollback(client: RestClient, obj: dict, to_revision: int, dry_run: str = "no
         template = _without_hash(_spec(chosen).get("template") or {})
         if dry_run == "client":
             return Rollback(template=_spec(chosen).get("template") or {})
+        if _spec(obj).get("paused"):  # checked after the revision is found, as kubectl does
+            raise KubectlError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout "
+                               "resume' and try again")
         if _normalised(template) == _normalised(_spec(obj).get("template") or {}):
             return Rollback(f"skipped rollback (current template already matches revision {to_revision})")
         annotations = {k: v for k, v in (_meta(obj).get("annotations") or {}).items() if k in ANNOTATIONS_TO_SKIP}
