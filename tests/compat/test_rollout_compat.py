@@ -130,6 +130,13 @@ READ_ONLY = [
     ("pause",),
     ("restart",),
     ("restart", "pod", "-l", "app=web"),
+    # flags
+    ("status", "deploy/web", "--revision=x"),
+    ("undo", "deploy/web", "--to-revision=1.5"),
+    ("status", "deploy/web", "--timeout=soon"),
+    ("bogus",),
+    (),
+    ("-n", "default"),
 ]
 
 

@@ -49,10 +49,26 @@ HELP_TEXT = (
 
 
 class _RolloutGroup(KubectlGroup):
+    def invoke(self, ctx):
+        import click
+
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if "Missing command" not in str(exc):
+                raise
+        # cobra's DefaultSubCommandRun: the help on stdout, then exit 1 with nothing on stderr
+        from pykubectl.errors import PlainError
+
+        error = PlainError("")
+        error.stdout_text = self.get_help(ctx) + "\n"
+        raise error
+
     def format_help(self, ctx, formatter):
         width = max(len(spec.name) for spec in ROLLOUT_COMMANDS) + 7
         rows = "".join(f"  {spec.name.ljust(width)}{spec.short_help}\n" for spec in ROLLOUT_COMMANDS)
         formatter.write(HELP_TEXT.format(commands=rows))
 
 
-command = _RolloutGroup("rollout", specs=ROLLOUT_COMMANDS, help="Manage the rollout of one or many resources.")
+command = _RolloutGroup("rollout", specs=ROLLOUT_COMMANDS, help="Manage the rollout of one or many resources.",
+                        no_args_is_help=False)

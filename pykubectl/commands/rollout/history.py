@@ -8,7 +8,7 @@ import click
 
 from pykubectl.commands.rollout import _shared
 from pykubectl.errors import KubectlError
-from pykubectl.flags import bundles, pflag
+from pykubectl.flags import bundles
 from pykubectl.flags.command import KubectlCommand
 from pykubectl.flags.global_flags import current_session
 
@@ -52,7 +52,7 @@ class HistoryOptions:
 @_shared.kustomize
 @_shared.output
 @_shared.recursive
-@pflag.integer("--revision", default=0, help="See the details, including podTemplate of the revision specified")
+@bundles.integer("--revision", default=0, help="See the details, including podTemplate of the revision specified")
 @bundles.selector
 @bundles.show_managed_fields
 @bundles.template

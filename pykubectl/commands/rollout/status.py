@@ -49,7 +49,7 @@ class StatusOptions:
 @_shared.filename
 @_shared.kustomize
 @_shared.recursive
-@pflag.integer("--revision", default=0,
+@bundles.integer("--revision", default=0,
                help="Pin to a specific revision for showing its status. Defaults to 0 (last revision).")
 @bundles.selector
 @bundles.duration("--timeout", default=0.0, shown="0s",

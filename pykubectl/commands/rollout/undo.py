@@ -60,7 +60,7 @@ class UndoOptions:
 @bundles.selector
 @bundles.show_managed_fields
 @bundles.template
-@pflag.integer("--to-revision", default=0, help="The revision to rollback to. Default to 0 (last revision).")
+@bundles.integer("--to-revision", default=0, help="The revision to rollback to. Default to 0 (last revision).")
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
     options = UndoOptions.from_flags(params)
