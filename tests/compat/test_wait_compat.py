@@ -128,6 +128,24 @@ def test_wait_for_objects_named_in_files(runners, cluster, tmp_path):
     runners.assert_same("wait", "--for=condition=Available", "-f", str(tmp_path / "none.yaml"), env=cluster.env)
 
 
+def test_wait_sees_a_change_made_while_it_watches(runners, cluster):
+    """The condition is false when listed and becomes true on a watch event."""
+    import threading
+    import time
+
+    for replicas, tool in ((3, runners.kubectl), (4, runners.pykubectl)):
+        def later(replicas=replicas):
+            time.sleep(0.5)
+            cluster("scale", "deploy/web", f"--replicas={replicas}")
+
+        thread = threading.Thread(target=later)
+        thread.start()
+        result = tool("wait", f"--for=jsonpath={{.spec.replicas}}={replicas}", "deploy/web", "--timeout=10s",
+                      env=cluster.env)
+        thread.join()
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "deployment.apps/web condition met\n", "")
+
+
 def test_wait_help(runners):
     runners.assert_same("wait", "--help")
 
