@@ -104,6 +104,9 @@ ENV_CASES = [
     ("deploy/two", "B=2", "--dry-run=client", "-o", "name"),
     ("-f", "deploy.yaml", "B=2", "--local", "-o", "yaml"),
     ("deploy/two", "-c", "nginx", "-e", "-"),
+    ("pods", "--all", "--list"),
+    ("deploy", "--all", "Z=1", "-c", "nginx"),
+    ("deploy", "-l", "app=web", "Z=1"),
 ]
 
 
