@@ -45,6 +45,7 @@ EXEC_PROTOCOLS = (V5, V4, "v4.base64.channel.k8s.io", "channel.k8s.io", "base64.
 PING_INTERVAL = 5.0  # client-go's pingPeriod
 PING_TIMEOUT = 61.0  # client-go's pingReadDeadline
 READ_SIZE = 32 * 1024
+HANDSHAKE_TIMEOUT = 20.0  # without --request-timeout: how long one upgrade may take before it is tried again
 _ACCEPTS_LEGACY: bool | None = None
 
 
@@ -169,10 +170,18 @@ def connect(rest: RestClient, path: str, params: Params = None,
     try:
         if _ACCEPTS_LEGACY:  # websockets >= 16: the connection itself, not a context manager
             options["legacy"] = True
-        ws = ws_connect(ws_url, additional_headers=headers, subprotocols=list(protocols), compression=None,
-                        user_agent_header=user_agent(), proxy=proxy, open_timeout=rest.timeout,
-                        ping_interval=PING_INTERVAL, ping_timeout=PING_TIMEOUT, close_timeout=5, max_size=None,
-                        **options)
+        attempts = 1 if rest.timeout else 2
+        for attempt in range(attempts):
+            try:
+                ws = ws_connect(ws_url, additional_headers=headers, subprotocols=list(protocols), compression=None,
+                                user_agent_header=user_agent(), proxy=proxy,
+                                open_timeout=rest.timeout or HANDSHAKE_TIMEOUT, ping_interval=PING_INTERVAL,
+                                ping_timeout=PING_TIMEOUT, close_timeout=5, max_size=None, **options)
+                break
+            except TimeoutError:
+                # an upgrade answer that never comes: ask once more on a new connection before giving up
+                if attempt + 1 >= attempts:
+                    raise
     except InvalidStatus as exc:
         response = exc.response
         body = response.body or b""
