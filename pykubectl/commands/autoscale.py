@@ -41,9 +41,8 @@ def _flat(values) -> tuple[str, ...]:
 
 
 def run(params: dict, session) -> None:
-    from pykubectl.resources.dry_run import parse_dry_run, write_params
+    from pykubectl.resources.dry_run import parse_dry_run, with_typed_last_applied, write_params
     from pykubectl.resources.fetching import Fetcher, items_of
-    from pykubectl.resources.pod_spec import with_typed_last_applied
     from pykubectl.resources.selection import SelectionRequest, Target, select
 
     dry_run = parse_dry_run(params.get("dry_run") or "none")

@@ -238,8 +238,7 @@ def _override(service: dict, params: dict) -> dict:
 
 
 def _create(session, service: dict, params: dict, dry_run: str, namespace: str) -> dict:
-    from pykubectl.resources.dry_run import write_params
-    from pykubectl.resources.pod_spec import with_typed_last_applied
+    from pykubectl.resources.dry_run import with_typed_last_applied, write_params
 
     if params.get("save_config"):
         service = with_typed_last_applied(service)

@@ -262,8 +262,7 @@ def _override(pod: dict, options: RunOptions) -> dict:
 def _create(session, resource: str, obj: dict, options: RunOptions, dry_run: str, namespace: str) -> dict:
     import json
 
-    from pykubectl.resources.dry_run import write_params
-    from pykubectl.resources.pod_spec import with_typed_last_applied
+    from pykubectl.resources.dry_run import with_typed_last_applied, write_params
 
     if dry_run == "client":
         if session.overrides.namespace:

@@ -169,3 +169,35 @@ def raw_request(client, method: str, uri: str, filename: str, stdin) -> bytes:
         raise error_from_response(response.status_code, response.content, response.headers.get("Content-Type"),
                                   method)
     return response.content
+
+
+_AFTER_ANNOTATIONS = ("ownerReferences", "finalizers", "managedFields")
+
+
+def with_typed_last_applied(obj: dict) -> dict:
+    """CreateOrUpdateAnnotation on a typed object: the annotation holds the object's compact JSON in struct order
+    (its empty annotations map left out), and lands after the labels in the metadata."""
+    metadata = obj.get("metadata") or {}
+    annotations = {k: v for k, v in (metadata.get("annotations") or {}).items() if k != LAST_APPLIED}
+    clean_meta = {k: v for k, v in metadata.items() if k != "annotations"}
+    if annotations:
+        clean_meta = _insert_annotations(clean_meta, annotations)
+    value = _struct_compact_json({**obj, "metadata": clean_meta}) + "\n"
+    annotations = dict(sorted({**annotations, LAST_APPLIED: value}.items()))
+    return {**obj, "metadata": _insert_annotations(clean_meta, annotations)}
+
+
+def _insert_annotations(metadata: dict, annotations: dict) -> dict:
+    out = {k: v for k, v in metadata.items() if k not in _AFTER_ANNOTATIONS}
+    out["annotations"] = annotations
+    out.update({k: v for k, v in metadata.items() if k in _AFTER_ANNOTATIONS})
+    return out
+
+
+def _struct_compact_json(obj) -> str:
+    import json
+
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return text

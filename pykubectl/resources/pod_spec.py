@@ -177,19 +177,3 @@ def canonical_quantity(text: str) -> str:
         scaled = Fraction(-(-scaled.numerator // scaled.denominator))
     names = {v: k for k, v in _DECIMAL.items()}
     return f"{int(scaled)}{names[best]}"
-
-
-def with_typed_last_applied(obj: dict) -> dict:
-    """CreateOrUpdateAnnotation for an object kubectl built itself: the annotation holds the typed object's
-    compact JSON in struct order (creationTimestamp null and status included), then a newline."""
-    import copy
-    import json
-
-    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, escaped)
-    out = copy.deepcopy(obj)
-    metadata = out.setdefault("metadata", {})
-    metadata["annotations"] = {**(metadata.get("annotations") or {}),
-                               "kubectl.kubernetes.io/last-applied-configuration": text + "\n"}
-    return out
