@@ -71,7 +71,7 @@ def run(params: dict, session) -> None:
             if member.manifest is not None:
                 objects = [member.manifest.obj]
             else:
-                objects = [o for fetched in fetcher._collect(fetcher._fetch(member), errors)
+                objects = [o for fetched in fetcher.fetch(member, errors)
                            for o in items_of(fetched.obj)]
             if errors:
                 raise errors[0]

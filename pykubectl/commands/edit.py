@@ -177,7 +177,7 @@ def _fetch(session, params: dict) -> list[tuple]:
             if not isinstance(member, Target):
                 errors.append(member)
                 continue
-            for fetched in fetcher._collect(fetcher._fetch(member), errors):
+            for fetched in fetcher.fetch(member, errors):
                 page = fetched.obj
                 kind = str(page.get("kind") or "")
                 for obj in items_of(page):
