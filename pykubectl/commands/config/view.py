@@ -29,12 +29,13 @@ class ViewOptions:
     minify: bool
     args: tuple[str, ...]
     allow_missing_keys: bool = True
+    template: str = ""
 
     @classmethod
     def from_flags(cls, params: dict) -> ViewOptions:
         return cls(output=params.get("output") or "yaml", merge=params["merge"], raw=params["raw"],
                    flatten=params["flatten"], minify=params["minify"], args=tuple(params.get("args") or ()),
-                   allow_missing_keys=params["allow_missing_template_keys"])
+                   allow_missing_keys=params["allow_missing_template_keys"], template=params.get("template") or "")
 
     def validate(self) -> None:
         if self.args:
@@ -179,4 +180,9 @@ def _render(options: ViewOptions, data: dict) -> str:
         if kind == "jsonpath-as-json":
             return jsonpath.render_as_json(template, data, allow_missing_keys=options.allow_missing_keys)
         return jsonpath.render(template, data, allow_missing_keys=options.allow_missing_keys)
-    raise KubectlError(f"--output {kind} is not supported by pykubectl yet")
+    # go-template, go-template-file, template and templatefile
+    from pykubectl.printing.registry import printer_for
+
+    printer = printer_for(options.output, allowed=ALLOWED_FORMATS, template_argument=options.template,
+                          allow_missing_keys=options.allow_missing_keys)
+    return printer(data)
