@@ -17,7 +17,7 @@ run: $(STAMP)
 	@$(BIN)/python -m pykubectl.testing.demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --dist loadfile
 	$(BIN)/lint-imports
 
 lint: $(STAMP)

@@ -46,9 +46,16 @@ def _real_kubeconfig(config: pytest.Config) -> str | None:
     return config.getoption(REAL_OPTION, default=None)
 
 
+_started: list = []  # the session's FakeApiServer once started (one per pytest process / xdist worker)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("needs_simulation") and _real_kubeconfig(item.config):
         pytest.skip("needs the simulated API server (running with --kube-real)")
+    # Before any fixture of this item runs, module-scoped ones included (they may reset the server): with or
+    # without the simulated cluster, per the marker. The previous test's choice must not leak into them.
+    for server in _started:
+        server.simulate = item.get_closest_marker("no_simulation") is None
 
 
 @pytest.fixture(scope="session")
@@ -59,9 +66,11 @@ def kube_apiserver(request: pytest.FixtureRequest):
     from pykubectl.testing.threaded import FakeApiServer
 
     server = FakeApiServer().start()
+    _started.append(server)
     try:
         yield server
     finally:
+        _started.remove(server)
         server.stop()
 
 
