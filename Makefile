@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# The exec/attach websocket comparisons run on their own, after the parallel run: under heavy parallel load
+# their websocket handshake has been seen to stall (an open bug, noted for the next session).
+STREAM_TESTS := tests/compat/test_exec_compat.py
+
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
@@ -17,7 +21,8 @@ run: $(STAMP)
 	@$(BIN)/python -m pykubectl.testing.demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --dist loadfile
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --dist loadfile --ignore=$(STREAM_TESTS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(STREAM_TESTS)
 	$(BIN)/lint-imports
 
 lint: $(STAMP)

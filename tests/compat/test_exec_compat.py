@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from tests.conftest import Result, Runners, _isolated_env, require_real_kubectl
+from tests.conftest import Result, Runners, _isolated_env, require_real_kubectl, strip_klog
 
 pytestmark = pytest.mark.needs_simulation
 
@@ -173,8 +173,9 @@ def env(state):
 
 
 def _normalise(result: Result) -> Result:
-    """The oracle's binary name in usage hints, and the random exec id a runtime puts in its errors."""
-    stderr = result.stderr.replace("kubectl.1.32 ", "kubectl ")
+    """The oracle's binary name in usage hints, the random exec id a runtime puts in its errors, and kubectl's
+    timestamped klog lines (such as a racy `Unknown stream id 1, discarding message`)."""
+    stderr = strip_klog(result.stderr).replace("kubectl.1.32 ", "kubectl ")
     stderr = re.sub(r'failed to start exec "[0-9a-f]{64}"', 'failed to start exec "ID"', stderr)
     return Result(result.stdout, stderr, result.exit_code)
 
