@@ -1,97 +1,124 @@
-"""`python -m pykubectl.testing.demo` (make run): a short scripted pykubectl session against the test server and
-its simulated cluster (two nodes; nginx pods really answer on loopback ports; see pykubectl.testing.cluster).
+"""`python -m pykubectl.testing.demo` (make run): the walkthrough, played by pykubectl against the test server.
 
-pykubectl runs as a subprocess (`python -m pykubectl ...`), exactly as a user would run it; a command that
-pykubectl does not have yet (its `--help` fails) is skipped with a note.
+It starts the test API server with its simulated cluster (two nodes; nginx and redis containers really answer on
+loopback ports; see pykubectl.testing.cluster), then runs pykubectl as a subprocess (`python -m pykubectl ...`),
+exactly as a user would, over the manifests in examples/: two pods, `nginx-pod` and the two-container
+`redis-nginx` (`key-value-store` and `frontend`). It stops the server and exits 0 when every step worked.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+import urllib.request
 from pathlib import Path
 
-MANIFEST = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: demo
-  labels: {app: demo}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: demo}
-  template:
-    metadata:
-      labels: {app: demo}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-"""
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PORT_FORWARD = ("port-forward", "nginx-pod", "8080:80")
 
 SCRIPT: tuple[tuple[str, ...], ...] = (
-    ("version",),
-    ("api-versions",),
-    ("api-resources", "--api-group=apps"),
-    ("config", "get-contexts"),
-    ("config", "view", "--minify"),
-    ("auth", "whoami"),
-    ("auth", "can-i", "create", "pods"),
-    ("create", "namespace", "demo"),
-    ("get", "nodes", "-o", "wide"),
-    ("apply", "-f", "{manifest}", "-n", "demo"),
-    ("rollout", "status", "deployment/demo", "-n", "demo", "--timeout=30s"),
-    ("get", "deployments", "-n", "demo"),
-    ("get", "deployment", "demo", "-n", "demo", "-o", "yaml"),
-    ("get", "pods", "-n", "demo", "-o", "wide"),
-    ("top", "nodes"),
-    ("get", "pods", "-n", "shop", "-o", "wide"),
-    ("logs", "web", "-n", "shop", "--tail=4"),
-    ("get", "events", "-n", "shop"),
+    ("get", "nodes"),
+    ("apply", "-f", "{examples}"),
+    ("wait", "--for=condition=Ready", "pod", "--all", "--timeout=60s"),
+    ("get", "pods", "-o", "wide"),
+    ("describe", "pod", "redis-nginx"),
+    ("exec", "redis-nginx", "-c", "frontend", "--", "sh", "-c", 'echo "hello from the frontend of $HOSTNAME"'),
+    PORT_FORWARD,
+    ("logs", "nginx-pod", "--tail=1"),
     ("get", "namespaces"),
-    ("delete", "namespace", "demo"),
+    ("api-resources", "--namespaced=false"),
+    ("config", "current-context"),
+    ("delete", "pod", "nginx-pod"),
 )
 
 
-def _command_path(args: tuple[str, ...]) -> list[str]:
-    """The verb words of a command line ("config view", "create namespace"), for the --help probe."""
-    words = []
-    for arg in args:
-        if arg.startswith("-") or len(words) == 2:
-            break
-        words.append(arg)
-    return words[:2] if words and words[0] in ("config", "auth", "create", "rollout", "set") else words[:1]
+class Demo:
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.failures = 0
+
+    @staticmethod
+    def pykubectl(*args: str) -> list[str]:
+        return [sys.executable, "-m", "pykubectl", *args]
+
+    def run(self, args: tuple[str, ...]) -> None:
+        if args == PORT_FORWARD and not _port_free(8080):
+            print("# (local port 8080 is taken here: forwarding from a random local port instead)")
+            args = (*args[:-1], ":80")
+        print("$ pykubectl " + " ".join(shlex.quote(a) for a in args), flush=True)
+        if args[0] == "port-forward":
+            self._port_forward(args)
+        else:
+            try:
+                result = subprocess.run(self.pykubectl(*args), env=self.env, capture_output=True, text=True,
+                                        timeout=90)
+            except subprocess.TimeoutExpired:
+                self._failed("gave up after 90 s")
+            else:
+                sys.stdout.write(result.stdout + result.stderr)
+                if result.returncode:
+                    self._failed(f"exit code {result.returncode}")
+        print(flush=True)
+
+    def _port_forward(self, args: tuple[str, ...]) -> None:
+        """Forward, fetch the nginx page through the tunnel, then stop with Ctrl-C as a user would."""
+        process = subprocess.Popen(self.pykubectl(*args), env=self.env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        listening = threading.Event()
+        local_port: list[int] = []
+
+        def copy_output() -> None:  # pykubectl's own lines, as they come
+            for line in process.stdout:
+                sys.stdout.write(line)
+                if line.startswith("Forwarding from 127.0.0.1:") and not local_port:
+                    local_port.append(int(line.split(":", 1)[1].split()[0]))
+                    listening.set()
+            listening.set()
+
+        reader = threading.Thread(target=copy_output, daemon=True)
+        reader.start()
+        fetched = ""
+        try:
+            if listening.wait(30) and local_port:
+                time.sleep(0.2)  # let the [::1] line come first, as on a terminal
+                with urllib.request.urlopen(f"http://127.0.0.1:{local_port[0]}/", timeout=10) as response:
+                    page = response.read().decode()
+                title = page.split("<title>", 1)[1].split("</title>", 1)[0] if "<title>" in page else "?"
+                fetched = f"# curl http://127.0.0.1:{local_port[0]}/ -> HTTP {response.status}, <title>{title}</title>"
+            else:
+                self._failed("port-forward did not start")
+        except OSError as exc:
+            self._failed(f"fetching through the port-forward failed: {exc}")
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                self._failed("port-forward did not stop on Ctrl-C")
+            reader.join(5)
+        if fetched:
+            print(fetched)
+
+    def _failed(self, why: str) -> None:
+        self.failures += 1
+        print(f"({why})", flush=True)
 
 
-SEEDED_PODS = (  # written straight into the server, so that the cluster has something to show from the start
-    {"name": "web", "labels": {"app": "web"}, "containers": [{"name": "nginx", "image": "nginx:1.27",
-                                                              "ports": [{"containerPort": 80}]}]},
-    {"name": "cache", "labels": {"app": "cache"}, "containers": [{"name": "redis", "image": "redis:7.4"}]},
-    {"name": "hello", "restartPolicy": "Never", "containers": [
-        {"name": "hello", "image": "busybox", "command": ["sh", "-c", "echo hello from the simulated cluster"]}]},
-)
-
-
-def _seed(server) -> None:
-    cluster = server.cluster
-    if cluster is None:
-        return
-    cluster.create("", "namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
-    for pod in SEEDED_PODS:
-        spec = {k: v for k, v in pod.items() if k not in ("name", "labels")}
-        meta = {"name": pod["name"], "namespace": "shop", **({"labels": pod["labels"]} if "labels" in pod else {})}
-        cluster.create("", "pods", {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec})
-    server.settle(timeout=10)
-    host_port = cluster.runtime.port_address("shop", "web", 80)
-    if host_port is not None:  # one request, so that the nginx access log has a line
-        import urllib.request
-
-        with urllib.request.urlopen(f"http://{host_port[0]}:{host_port[1]}/", timeout=5) as response:
-            response.read()
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,34 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pykubectl-demo-") as scratch, FakeApiServer() as server:
         root = Path(scratch)
         kubeconfig = server.write_kubeconfig(root / "kubeconfig")
-        manifest = root / "deployment.yaml"
-        manifest.write_text(MANIFEST)
         env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
         env.update(HOME=str(root), KUBECONFIG=str(kubeconfig))
-        _seed(server)
         print(f"# test API server at {server.url}; KUBECONFIG={kubeconfig}\n", flush=True)
+        demo = Demo(env)
+        started = time.monotonic()
         for template in SCRIPT:
-            args = tuple(a.replace("{manifest}", str(manifest)) for a in template)
-            line = "pykubectl " + " ".join(shlex.quote(a) for a in args)
-            probe = subprocess.run([sys.executable, "-m", "pykubectl", *_command_path(args), "--help"],
-                                   env=env, capture_output=True, text=True, timeout=60)
-            if probe.returncode != 0:
-                print(f"$ {line}\n(skipped: not implemented yet)\n", flush=True)
-                continue
-            print(f"$ {line}", flush=True)
-            try:
-                result = subprocess.run([sys.executable, "-m", "pykubectl", *args], env=env,
-                                        capture_output=True, text=True, timeout=60)
-            except subprocess.TimeoutExpired:
-                print("(gave up after 60 s)\n", flush=True)
-                continue
-            sys.stdout.write(result.stdout)
-            sys.stdout.write(result.stderr)
-            if result.returncode:
-                print(f"(exit code {result.returncode})")
-            print(flush=True)
+            demo.run(tuple(a.replace("{examples}", str(EXAMPLES)) for a in template))
+        print(f"# {len(SCRIPT)} commands in {time.monotonic() - started:.1f} s, {demo.failures} failed")
     print("# test API server stopped")
-    return 0
+    return 1 if demo.failures else 0
 
 
 if __name__ == "__main__":

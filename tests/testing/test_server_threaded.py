@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import ssl
 import subprocess
@@ -77,12 +78,22 @@ def test_serve_command_writes_kubeconfig_and_stops_on_sigterm(tmp_path):
         assert process.wait(timeout=15) == 0
 
 
-def test_demo_runs_a_session_and_stops(tmp_path):
+def test_demo_plays_the_walkthrough_and_stops(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pykubectl.testing.demo"], capture_output=True, text=True,
                             timeout=300, env={**os.environ, "HOME": str(tmp_path)})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("# test API server at https://127.0.0.1:")
-    assert "$ pykubectl version\n" in result.stdout
-    assert "Server Version: v1.32.5\n" in result.stdout
-    assert "$ pykubectl get nodes -o wide\nNAME     STATUS   ROLES " in result.stdout  # the simulated cluster
-    assert result.stdout.endswith("# test API server stopped\n")
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert out.startswith("# test API server at https://127.0.0.1:")
+    assert "$ pykubectl get nodes\nNAME     STATUS   ROLES           AGE   VERSION\nnode01   Ready" in out
+    assert "pod/nginx-pod created\npod/redis-nginx created\n" in out
+    assert re.search(r"\nredis-nginx +2/2 +Running +0 ", out)
+    assert "Name:             redis-nginx\n" in out and "  key-value-store:\n" in out and "  frontend:\n" in out
+    assert "hello from the frontend of redis-nginx\n" in out
+    assert "-> HTTP 200, <title>Welcome to nginx!</title>\n" in out  # fetched through the port-forward
+    assert re.search(r'"GET / HTTP/1.1" 200 615 "-" "Python-urllib', out)  # ... and nginx logged it
+    assert "\nkube-system       Active" in out
+    assert "\nnodes                               no           v1 " in out
+    assert "$ pykubectl config current-context\ntoken-admin\n" in out
+    assert 'pod "nginx-pod" deleted\n' in out
+    assert "0 failed\n" in out
+    assert out.endswith("# test API server stopped\n")
