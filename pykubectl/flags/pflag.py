@@ -53,13 +53,56 @@ class CommaSeparated(click.ParamType):
         return [item for item in str(value).split(",")] if value != "" else []
 
 
+# pflag's NoOptDefVal: the value a flag that takes one gets when it is given bare (`--dry-run`, not
+# `--dry-run=x`); a bare flag never consumes the next word. kubectl sets it in shared helpers, so every
+# command with one of these flags has it: AddDryRunFlag, AddValidateFlags (cmd/util/helpers.go) and
+# DeleteFlags.AddFlags (cmd/delete/delete_flags.go).
+KUBECTL_NO_OPT_DEFAULTS = {"dry-run": "unchanged", "validate": "strict", "cascade": "background"}
+
+
+def _dry_run_warning(ctx, param, value):
+    """GetDryRunStrategy's deprecation warnings (cmd/util/helpers.go), a klog.Warning line on stderr."""
+    if isinstance(value, str):
+        if value == "unchanged":
+            _klog_warning(ctx, "helpers.go:702", "--dry-run is deprecated and can be replaced with --dry-run=client.")
+        elif value in _TRUE or value in _FALSE:
+            line, strategy = ("helpers.go:716", "client") if value in _TRUE else ("helpers.go:719", "none")
+            _klog_warning(ctx, line, f"--dry-run={value} is deprecated (boolean value) and can be replaced with "
+                                     f"--dry-run={strategy}.")
+    return value
+
+
+def _klog_warning(ctx, where: str, message: str) -> None:
+    import os
+    import time
+
+    state = ctx.find_root().obj if ctx is not None else None
+    err = getattr(getattr(state, "streams", None), "err", None)
+    if err is None:
+        return
+    now = time.time()
+    stamp = time.strftime("%m%d %H:%M:%S", time.localtime(now))
+    err.write(f"W{stamp}.{int((now % 1) * 1_000_000):06d} {os.getpid():7d} {where}] {message}\n")
+    err.flush()
+
+
+_FLAG_CALLBACKS = {"dry-run": _dry_run_warning}
+
+
 def _decorate(kind: str, decls: Sequence[str], shown_default: str | None = None, **attrs) -> Callable:
     """`shown_default` overrides the default the help prints (e.g. a tri-state bool whose None means "not given")."""
+    long = next((d[2:] for d in decls if d.startswith("--")), None)
+    no_opt_default = attrs.pop("no_opt_default", None)
+    if kind == "string" and long in KUBECTL_NO_OPT_DEFAULTS and no_opt_default is None:
+        no_opt_default = KUBECTL_NO_OPT_DEFAULTS[long]
+    if kind == "string" and long in _FLAG_CALLBACKS and "callback" not in attrs:
+        attrs["callback"] = _FLAG_CALLBACKS[long]
 
     def decorator(f):
         option = click.Option(list(decls), **attrs)
         option.pflag_kind = kind  # type: ignore[attr-defined]
         option.pflag_default_text = shown_default  # type: ignore[attr-defined]
+        option.pflag_no_opt_default = no_opt_default  # type: ignore[attr-defined]
         f.__click_params__ = [*getattr(f, "__click_params__", []), option]
         return f
 
@@ -71,8 +114,10 @@ def boolean(*decls: str, default: bool | None = False, help: str = "", hidden: b
     return _decorate("bool", decls, shown_default, is_flag=True, default=default, help=help, hidden=hidden)
 
 
-def string(*decls: str, default: str | None = None, help: str = "", hidden: bool = False) -> Callable:
-    return _decorate("string", decls, default=default, help=help, hidden=hidden)
+def string(*decls: str, default: str | None = None, help: str = "", hidden: bool = False,
+           no_opt_default: str | None = None) -> Callable:
+    """`no_opt_default` is pflag's NoOptDefVal (the value of the bare flag); the kubectl-wide ones are implied."""
+    return _decorate("string", decls, default=default, help=help, hidden=hidden, no_opt_default=no_opt_default)
 
 
 def integer(*decls: str, default: int | None = None, help: str = "", hidden: bool = False) -> Callable:
@@ -97,6 +142,7 @@ class FlagSpec:
     dest: str
     multiple: bool = False
     display: str = ""
+    no_opt_default: str | None = None  # pflag's NoOptDefVal: a bare flag takes this and leaves the next word
 
 
 @dataclass
@@ -115,11 +161,14 @@ def specs_of(command: click.Command) -> list[FlagSpec]:
         long = next((o[2:] for o in opts if o.startswith("--")), None)
         short = next((o[1:] for o in opts if not o.startswith("--")), None)
         display = display_name(long, short)
+        no_opt = getattr(param, "pflag_no_opt_default", None)
         for opt in opts:
             if opt.startswith("--"):
-                specs.append(FlagSpec(opt[2:], None, takes_value, param.name or "", display=display))
+                specs.append(FlagSpec(opt[2:], None, takes_value, param.name or "", display=display,
+                                      no_opt_default=no_opt))
             else:
-                specs.append(FlagSpec(None, opt[1:], takes_value, param.name or "", display=display))
+                specs.append(FlagSpec(None, opt[1:], takes_value, param.name or "", display=display,
+                                      no_opt_default=no_opt))
     return specs
 
 
@@ -168,7 +217,9 @@ def scan(
                     out.append(arg)
                 i += 1
                 continue
-            if not has_value:
+            if not has_value and spec.no_opt_default is not None:
+                value = spec.no_opt_default
+            elif not has_value:
                 if i + 1 >= len(args):
                     raise FlagError(f"flag needs an argument: --{name}", command_path)
                 value = args[i + 1]

@@ -123,7 +123,7 @@ def _first_word(command, args: list[str]) -> int | None:
     from pykubectl.flags.pflag import specs_of
 
     specs = [*specs_of(command), *global_specs()]
-    valued = {f"--{s.long}" for s in specs if s.long and s.takes_value}
+    valued = {f"--{s.long}" for s in specs if s.long and s.takes_value and s.no_opt_default is None}
     valued |= {f"-{s.short}" for s in specs if s.short and s.takes_value}
     i = 0
     while i < len(args):

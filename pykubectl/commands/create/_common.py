@@ -55,7 +55,8 @@ def canonical_path(ctx: click.Context) -> str:
 def _args_at_dash(command: click.Command, args: list[str]) -> int:
     from pykubectl.flags.global_flags import global_specs
 
-    valued = {f"--{s.long}" for s in [*specs_of(command), *global_specs()] if s.long and s.takes_value}
+    valued = {f"--{s.long}" for s in [*specs_of(command), *global_specs()]
+              if s.long and s.takes_value and s.no_opt_default is None}
     valued |= {f"-{s.short}" for s in [*specs_of(command), *global_specs()] if s.short and s.takes_value}
     count, i = 0, 0
     while i < len(args):
