@@ -43,6 +43,10 @@ class RunOptions:
     dry_run: str = "none"
     field_manager: str = "kubectl-run"
     save_config: bool = False
+    quiet: bool = False
+    cascade: str = "background"
+    pod_running_timeout: float = 60.0
+    command_path: str = "kubectl run"
 
     @classmethod
     def from_flags(cls, params: dict) -> RunOptions:
@@ -62,7 +66,11 @@ class RunOptions:
             show_managed_fields=bool(params.get("show_managed_fields")),
             dry_run=params.get("dry_run") if params.get("dry_run") is not None else "none",
             field_manager=params.get("field_manager") or "kubectl-run",
-            save_config=bool(params.get("save_config")))
+            save_config=bool(params.get("save_config")), quiet=bool(params.get("quiet")),
+            cascade=params.get("cascade") or "background",
+            pod_running_timeout=float(params["pod_running_timeout"]
+                                      if params.get("pod_running_timeout") is not None else 60.0),
+            command_path=str(params.get("command_path") or "kubectl run"))
 
 
 @click.command("run", cls=KubectlCommand, help=HELP, examples=EXAMPLES, usage=USAGE)
@@ -104,6 +112,7 @@ class RunOptions:
 def command(**params) -> None:
     if not params.get("image"):  # cobra's MarkFlagRequired
         raise UsageError('required flag(s) "image" not set', hint=False)
+    params["command_path"] = click.get_current_context().command_path
     run(RunOptions.from_flags(params), current_session())
 
 
@@ -151,8 +160,6 @@ def run(options: RunOptions, session) -> None:
     if attach and dry_run != "none":
         raise UsageError("--dry-run=[server|client] can't be used with attached containers options "
                          "(--attach, --stdin, or --tty)", path)
-    if attach:
-        raise KubectlError("pykubectl run: --attach, -i/--stdin and -t/--tty are not supported yet")
     name = options.args[0]
     pod_labels = labels or {"run": name}
     pod = _pod(options, name, pod_labels, annotations, envs, port, list(options.args[1:]))
@@ -162,12 +169,97 @@ def run(options: RunOptions, session) -> None:
     if options.expose:
         service = _service(name, labels, pod_labels, port)
         created.insert(0, _create(session, "services", service, options, dry_run, namespace))
+    if attach:
+        _attached(session, options, created[-1], created)
+        return
     out = session.streams.out
     for index, obj in enumerate(created):
         if index and options.output.lower() == "yaml":
             out.write("---\n---\n")  # kubectl 1.32 prints both separators between the service and the pod
         out.write(printer(obj))
     out.flush()
+
+
+def _attached(session, options: RunOptions, pod: dict, created: list[dict]) -> None:
+    """RunOptions.Run's attach branch: wait until running, attach (or print the logs), then the exit code;
+    with --rm the created objects are deleted on the way out whatever happened (kubectl's defer)."""
+    try:
+        _attach_and_wait(session, options, pod)
+    finally:
+        if options.rm:
+            _remove(session, options, [created[-1], *created[:-1]])
+
+
+def _attach_and_wait(session, options: RunOptions, pod: dict) -> None:
+    from pykubectl.errors import PlainError
+    from pykubectl.resources import debugging
+
+    client, streams = session.client, session.streams
+    metadata = pod.get("metadata") or {}
+    namespace, name = metadata.get("namespace", ""), metadata.get("name", "")
+    timeout = options.pod_running_timeout
+    command_name = options.command_path.rsplit(" ", 1)[0] + " attach"
+    try:
+        current = debugging.wait_for_pod(client, namespace, name, timeout, debugging.running_and_ready)
+        finished = False
+    except debugging.PodCompleted:
+        current = client.get_json(f"/api/v1/namespaces/{namespace}/pods/{name}", discovery=False)
+        finished = True
+    if finished:
+        from pykubectl.resources.attachable import container_for
+
+        container = container_for(current, "", options.quiet, streams.err)
+        debugging.print_logs(client, streams.out, current, container.get("name", ""))
+    else:
+        debugging.attach_or_logs(client, streams, current, "", options.stdin, options.tty, options.quiet,
+                                 command_name)
+    restart = options.restart
+    if options.leave_stdin_open or restart not in ("Never", "OnFailure"):
+        return
+    condition = debugging.succeeded if restart == "OnFailure" else debugging.completed
+    done = debugging.wait_for_pod(client, namespace, name, timeout, condition)
+    phase = (done.get("status") or {}).get("phase")
+    if phase == "Succeeded":
+        return
+    if phase == "Failed":
+        unknown = KubectlError(f"pod {namespace}/{name} failed with unknown exit code")
+        statuses = (done.get("status") or {}).get("containerStatuses") or []
+        terminated = ((statuses[0].get("state") or {}).get("terminated")) if statuses else None
+        if not terminated or not terminated.get("exitCode"):
+            raise unknown
+        error = PlainError(f"pod {namespace}/{name} terminated ({terminated.get('reason', '')})\n"
+                           f"{terminated.get('message', '')}")
+        error.exit_code = int(terminated["exitCode"])
+        raise error
+    raise KubectlError(f"pod {namespace}/{name} left in phase {phase}")
+
+
+def _remove(session, options: RunOptions, objects: list[dict]) -> None:
+    """removeCreatedObjects: delete each one (not found is fine), `pod "x" deleted` unless quiet."""
+    from pykubectl.errors import ApiError
+    from pykubectl.resources.deleting import cascade_policy, delete_body, delete_object
+
+    try:
+        propagation = cascade_policy(options.cascade)
+    except KubectlError:
+        return
+    for obj in objects:
+        metadata = obj.get("metadata") or {}
+        kind = obj.get("kind", "")
+        resource = "services" if kind == "Service" else "pods"
+        path = f"/api/v1/namespaces/{metadata.get('namespace', '')}/{resource}/{metadata.get('name', '')}"
+        try:
+            session.client.get_json(path, discovery=False)
+            delete_object(session.client, path, delete_body(-1, propagation))
+        except ApiError as exc:
+            if exc.code == 404:
+                if not options.quiet:
+                    session.streams.out.write("No resources found\n")
+                continue
+            return
+        if not options.quiet:
+            session.streams.out.write(f'{kind.lower()} "{metadata.get("name", "")}" deleted\n')
+            session.streams.out.flush()
 
 
 def _parse_pairs(items, what: str) -> dict:
