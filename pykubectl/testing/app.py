@@ -22,6 +22,7 @@ log = logging.getLogger("pykubectl.testing")
 
 ADMIN_TOKEN = "admin-token"
 LIMITED_TOKEN = "limited-token"
+JANE_TOKEN = "jane-token"  # user jane, group devs: RBAC decides (nothing bound to her at start)
 ADMIN_GROUPS = ("system:masters", "system:authenticated")
 
 
@@ -29,6 +30,7 @@ def default_tokens() -> dict[str, dict]:
     return {
         ADMIN_TOKEN: {"username": "admin", "groups": list(ADMIN_GROUPS)},
         LIMITED_TOKEN: {"username": "limited", "groups": ["system:authenticated"]},
+        JANE_TOKEN: {"username": "jane", "groups": ["devs", "system:authenticated"]},
     }
 
 
@@ -67,7 +69,7 @@ class ServerState:
 
             self.cluster = Cluster(self.store, self.catalog, realistic=self.realistic)
         self.authenticator = Authenticator(self.tokens)
-        self.authorizer = Authorizer()
+        self.authorizer = Authorizer(self.store)
         self.openapi = OpenAPIBuilder(self.catalog, self.version_info["gitVersion"])
 
     def reset(self, simulate: bool = True) -> None:
@@ -82,6 +84,7 @@ class ServerState:
                 self.store.__init__(self.catalog)
         for crd in self.catalog.crds():
             self.catalog.remove_crd(crd)
+        self.authenticator.reset()
 
 
 STATE = web.AppKey("state", ServerState)

@@ -1,8 +1,11 @@
 """Authentication (bearer tokens, client certificates, impersonation), authorization and the review APIs.
 
-Users: `admin` (token or client certificate, group system:masters: may do anything) and `limited` (token;
-may read everything and ask about itself, but every write is Forbidden with the RBAC authorizer's wording).
-The authenticated user is put on the request as request["user"] = {"username": ..., "groups": [...]}.
+Users: `admin` (token or client certificate, group system:masters: may do anything), `limited` (token; bound
+to the ClusterRole pykubectl:read-all: may read everything, every write is Forbidden) and `jane` (token, group
+`devs`: only what system:authenticated gets, plus what a test binds to her). Everything but system:masters is
+decided by RBAC (rbac.py) over the store's Roles/ClusterRoles/bindings and the bootstrap policy.
+The authenticated (or impersonated) user is put on the request as
+request["user"] = {"username": ..., "groups": [...], "uid"?: ..., "extra"?: {...}}.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
 
 from . import status
+from .rbac import Attributes, RBACAuthorizer, service_account_user
 
 AUTHENTICATED = "system:authenticated"
 MASTERS = "system:masters"
@@ -90,33 +95,63 @@ def request_info(method: str, path: str, query: dict) -> RequestInfo:
 
 @dataclass
 class Authorizer:
-    """system:masters may do anything; any other user may read, and create the self-reviews."""
+    """kube-apiserver's authorizer chain: system:masters may do anything, then RBAC (testing/rbac.py).
 
-    def allowed(self, user: dict, verb: str, group: str = "", resource: str = "", path: str = "") -> bool:
-        if MASTERS in user.get("groups", ()):
-            return True
-        if verb in ("get", "list", "watch"):
-            return True
-        return verb == "create" and (group, resource) in SELF_REVIEWS
+    `store` holds the Roles, ClusterRoles and bindings; without one only the bootstrap policy counts."""
 
-    def rules(self, user: dict) -> tuple[list[dict], list[dict]]:
-        if MASTERS in user.get("groups", ()):
-            return ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
-                    [{"verbs": ["*"], "nonResourceURLs": ["*"]}])
-        resource_rules = [
-            {"verbs": ["create"], "apiGroups": ["authorization.k8s.io"],
-             "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]},
-            {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"], "resources": ["selfsubjectreviews"]},
-            {"verbs": ["get", "list", "watch"], "apiGroups": ["*"], "resources": ["*"]},
-        ]
-        return resource_rules, [{"verbs": ["get"], "nonResourceURLs": ["*"]}]
+    store: Any = None
+
+    def __post_init__(self) -> None:
+        self.rbac = RBACAuthorizer(self.store)
+
+    def authorize(self, user: dict, verb: str, *, resource_request: bool = True, namespace: str = "",
+                  group: str = "", resource: str = "", subresource: str = "", name: str = "",
+                  path: str = "") -> tuple[bool, str]:
+        """(allowed, reason) as the authorizer chain answers a SubjectAccessReview."""
+        groups = tuple(user.get("groups") or ())
+        if MASTERS in groups:  # authorizerfactory.NewPrivilegedGroups, ahead of RBAC
+            return True, ""
+        return self.rbac.authorize(Attributes(
+            user.get("username", ""), groups, verb, resource_request, namespace, group, resource, subresource,
+            name, path))
+
+    def allowed(self, user: dict, verb: str, group: str = "", resource: str = "", path: str = "",
+                namespace: str = "", name: str = "", subresource: str = "") -> bool:
+        if resource or not path:
+            return self.authorize(user, verb, namespace=namespace, group=group, resource=resource,
+                                  subresource=subresource, name=name)[0]
+        return self.authorize(user, verb, resource_request=False, path=path)[0]
+
+    def rules(self, user: dict, namespace: str = "") -> tuple[list[dict], list[dict], str]:
+        """The rules RBAC grants the user in the namespace (SelfSubjectRulesReview), with any resolution error."""
+        return self.rbac.rules_for(user.get("username", ""), tuple(user.get("groups") or ()), namespace)
 
 
 @dataclass
 class Authenticator:
-    """Bearer tokens and client-certificate subjects to users."""
+    """Bearer tokens and client-certificate subjects to users.
+
+    `add_user(token, username, groups)` gives a test another user until `reset()` (ServerState.reset) puts the
+    tokens back as they were at start."""
 
     tokens: dict[str, dict] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._initial = copy.deepcopy(self.tokens)
+
+    def add_user(self, token: str, username: str, groups=(), uid: str = "", extra: dict | None = None) -> None:
+        user: dict = {"username": username, "groups": [*groups]}
+        if AUTHENTICATED not in user["groups"]:
+            user["groups"].append(AUTHENTICATED)
+        if uid:
+            user["uid"] = uid
+        if extra:
+            user["extra"] = {k: list(v) for k, v in extra.items()}
+        self.tokens[token] = user
+
+    def reset(self) -> None:
+        self.tokens.clear()
+        self.tokens.update(copy.deepcopy(self._initial))
 
     def from_request(self, request: web.Request) -> dict | None:
         """The user, None when no credentials were sent; raises Unauthorized for a bad token."""
@@ -146,17 +181,70 @@ def _user_from_subject(subject) -> dict | None:
     return {"username": username, "groups": [*groups, AUTHENTICATED]}
 
 
+def _forbidden(user: dict, verb: str, reason: str = "", *, resource: str = "", group: str = "",
+               subresource: str = "", namespace: str = "", name: str = "", path: str = "",
+               resource_request: bool = True) -> status.StatusError:
+    """responsewriters.Forbidden: the attributes in words, then the authorizer's reason."""
+    username = user.get("username", "")
+    if not resource_request:
+        message = f'User "{username}" cannot {verb} path "{path}"'
+    else:
+        target = f"{resource}/{subresource}" if subresource else resource
+        scope = f' in the namespace "{namespace}"' if namespace else " at the cluster scope"
+        message = f'User "{username}" cannot {verb} resource "{target}" in API group "{group}"{scope}'
+    if reason:
+        message = f"{message}: {reason}"
+    if not resource_request:
+        return status.error(status.forbidden("", "", "", message))
+    return status.error(status.forbidden(resource, group, name, message))
+
+
+IMPERSONATE_EXTRA = "impersonate-extra-"
+
+
 def _impersonate(request: web.Request, user: dict, authorizer: Authorizer) -> dict:
-    target = request.headers.get("Impersonate-User")
+    """The impersonation filter: every requested identity part must be allowed to the caller ("impersonate")."""
+    target = request.headers.get("Impersonate-User", "")
     groups = request.headers.getall("Impersonate-Group", [])
-    if not target and not groups:
+    uid = request.headers.get("Impersonate-Uid", "")
+    extra: dict[str, list[str]] = {}
+    for header, value in request.headers.items():
+        if header.lower().startswith(IMPERSONATE_EXTRA):
+            extra.setdefault(unquote(header[len(IMPERSONATE_EXTRA):]).lower(), []).append(value)
+    if not target and not groups and not uid and not extra:
         return user
-    if not authorizer.allowed(user, "impersonate", "", "users"):
-        raise status.error(status.forbidden_user(user["username"], "impersonate", "users", "", target or ""))
-    impersonated_groups = [*groups]
-    if AUTHENTICATED not in impersonated_groups:
-        impersonated_groups.append(AUTHENTICATED)
-    return {"username": target or user["username"], "groups": impersonated_groups}
+    username = target or user["username"]
+    checks: list[dict] = []
+    new_groups: list[str] = []
+    account = service_account_user(username)
+    if account is not None:
+        checks.append({"resource": "serviceaccounts", "namespace": account[0], "name": account[1]})
+        if not groups:
+            new_groups = ["system:serviceaccounts", f"system:serviceaccounts:{account[0]}"]
+    else:
+        checks.append({"resource": "users", "name": username})
+    for group in groups:
+        checks.append({"resource": "groups", "name": group})
+        new_groups.append(group)
+    for key, values in extra.items():
+        for value in values:
+            checks.append({"resource": "userextras", "subresource": key, "name": value,
+                           "group": "authentication.k8s.io"})
+    if uid:
+        checks.append({"resource": "uids", "name": uid, "group": "authentication.k8s.io"})
+    for check in checks:
+        allowed, reason = authorizer.authorize(user, "impersonate", **check)
+        if not allowed:
+            raise _forbidden(user, "impersonate", reason, **check)
+    if username != "system:anonymous" and AUTHENTICATED not in new_groups \
+            and "system:unauthenticated" not in new_groups:
+        new_groups.append(AUTHENTICATED)
+    impersonated: dict = {"username": username, "groups": new_groups}
+    if uid:
+        impersonated["uid"] = uid
+    if extra:
+        impersonated["extra"] = extra
+    return impersonated
 
 
 def auth_middleware(authenticator: Authenticator, authorizer: Authorizer):
@@ -173,13 +261,16 @@ def auth_middleware(authenticator: Authenticator, authorizer: Authorizer):
         info = request_info(request.method, request.path, request.query)
         request["request_info"] = info
         if info.is_resource:
-            if not authorizer.allowed(user, info.verb, info.group, info.resource):
-                raise status.error(status.forbidden_user(
-                    user["username"], info.verb, info.resource, info.group, info.name, info.namespace,
-                    info.subresource))
-        elif not authorizer.allowed(user, info.verb, path=info.path):
-            raise status.error(status.forbidden(
-                "", "", "", f'User "{user["username"]}" cannot {info.verb} path "{info.path}"'))
+            allowed, reason = authorizer.authorize(
+                user, info.verb, namespace=info.namespace, group=info.group, resource=info.resource,
+                subresource=info.subresource, name=info.name)
+            if not allowed:
+                raise _forbidden(user, info.verb, reason, resource=info.resource, group=info.group,
+                                 subresource=info.subresource, namespace=info.namespace, name=info.name)
+        else:
+            allowed, reason = authorizer.authorize(user, info.verb, resource_request=False, path=info.path)
+            if not allowed:
+                raise _forbidden(user, info.verb, reason, path=info.path, resource_request=False)
         return await handler(request)
 
     return middleware
@@ -299,15 +390,33 @@ def _answer(body: dict, api_version: str, kind: str, review_status: dict) -> web
     return web.json_response(answer, status=201)
 
 
-def _decide(authorizer: Authorizer, user: dict, spec: dict) -> dict:
+def _decide(authorizer: Authorizer, user: dict, spec: dict, namespace: str | None = None) -> dict:
     attributes = spec.get("resourceAttributes")
     if attributes is not None:
-        allowed = authorizer.allowed(user, attributes.get("verb", ""), attributes.get("group", ""),
-                                     attributes.get("resource", ""))
+        allowed, reason = authorizer.authorize(
+            user, attributes.get("verb", ""),
+            namespace=attributes.get("namespace", "") if namespace is None else namespace,
+            group=attributes.get("group", ""), resource=attributes.get("resource", ""),
+            subresource=attributes.get("subresource", ""), name=attributes.get("name", ""))
     else:
         non_resource = spec.get("nonResourceAttributes") or {}
-        allowed = authorizer.allowed(user, non_resource.get("verb", ""), path=non_resource.get("path", ""))
-    return {"allowed": True} if allowed else {"allowed": False}
+        allowed, reason = authorizer.authorize(user, non_resource.get("verb", ""), resource_request=False,
+                                               path=non_resource.get("path", ""))
+    decision: dict = {"allowed": allowed}
+    if reason:
+        decision["reason"] = reason
+    return decision
+
+
+def _user_info(user: dict) -> dict:
+    """authentication/v1 UserInfo: username, uid, groups, extra (each left out when empty)."""
+    info: dict = {"username": user.get("username", "")}
+    if user.get("uid"):
+        info["uid"] = user["uid"]
+    info["groups"] = list(user.get("groups") or [])
+    if user.get("extra"):
+        info["extra"] = {k: list(v) for k, v in user["extra"].items()}
+    return info
 
 
 def add_review_routes(app: web.Application, authenticator: Authenticator, authorizer: Authorizer) -> None:
@@ -320,8 +429,7 @@ def add_review_routes(app: web.Application, authenticator: Authenticator, author
         body = await _body(request)
         version = request.match_info["version"]
         user = request["user"]
-        return _answer(body, f"authentication.k8s.io/{version}", "SelfSubjectReview",
-                       {"userInfo": {"username": user["username"], "groups": list(user["groups"])}})
+        return _answer(body, f"authentication.k8s.io/{version}", "SelfSubjectReview", {"userInfo": _user_info(user)})
 
     async def self_subject_access_review(request: web.Request) -> web.Response:
         body = await _body(request)
@@ -332,15 +440,19 @@ def add_review_routes(app: web.Application, authenticator: Authenticator, author
         body = await _body(request)
         spec = body.get("spec") or {}
         subject = {"username": spec.get("user", ""), "groups": list(spec.get("groups") or [])}
-        kind = "LocalSubjectAccessReview" if "namespace" in request.match_info else "SubjectAccessReview"
-        return _answer(body, "authorization.k8s.io/v1", kind, _decide(authorizer, subject, spec))
+        local = "namespace" in request.match_info
+        kind = "LocalSubjectAccessReview" if local else "SubjectAccessReview"
+        return _answer(body, "authorization.k8s.io/v1", kind,
+                       _decide(authorizer, subject, spec, request.match_info["namespace"] if local else None))
 
     async def self_subject_rules_review(request: web.Request) -> web.Response:
         body = await _body(request)
-        resource_rules, non_resource_rules = authorizer.rules(request["user"])
-        return _answer(body, "authorization.k8s.io/v1", "SelfSubjectRulesReview",
-                       {"resourceRules": resource_rules, "nonResourceRules": non_resource_rules,
-                        "incomplete": False})
+        namespace = (body.get("spec") or {}).get("namespace", "")
+        resource_rules, non_resource_rules, error = authorizer.rules(request["user"], namespace)
+        review = {"resourceRules": resource_rules, "nonResourceRules": non_resource_rules, "incomplete": False}
+        if error:
+            review["evaluationError"] = error
+        return _answer(body, "authorization.k8s.io/v1", "SelfSubjectRulesReview", review)
 
     async def token_review(request: web.Request) -> web.Response:
         body = await _body(request)
