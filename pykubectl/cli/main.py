@@ -15,8 +15,21 @@ def main(argv: Sequence[str] | None = None, streams: IOStreams | None = None) ->
     from pykubectl.cli.root import root
     from pykubectl.flags.global_flags import AppState
 
+    injected = streams is not None
     streams = streams or IOStreams.system()
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("__complete", "__completeNoDesc"):  # shell completion: no command tree
+        from pykubectl.cli.completion import complete
+
+        return complete(args, streams)
+    try:  # a first word that is no built-in verb may name a kubectl-* plugin (kubectl's cmd.go)
+        from pykubectl.cli import plugins
+
+        plugin = plugins.plan(args, [spec.name for spec in root.specs.values()])
+        if plugin is not None:
+            return plugins.execute(plugin, streams if injected else None)
+    except KubectlError as exc:
+        return report(streams, exc)
     state = AppState(streams, setup_logging=_configure_logging)
     try:
         result = root.main(args=args, prog_name="kubectl", standalone_mode=False, obj=state)

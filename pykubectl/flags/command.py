@@ -127,6 +127,8 @@ class KubectlGroup(click.Group):
         width = max((len(s.name) for s in self.specs.values()), default=0)
         width = max(width, 13) + 3
         for group, specs in groups.items():
+            if ctx.parent is None and group == "Other Commands":
+                text.extend(_plugin_help_section(self.specs.values()))
             text.append(f"{group}:")
             text.extend(f"  {s.name.ljust(width)}{s.short_help}" for s in specs)
             text.append("")
@@ -135,6 +137,19 @@ class KubectlGroup(click.Group):
                  f'Use "{path} <command> --help" for more information about a given command.',
                  'Use "kubectl options" for a list of global command-line options (applies to all commands).']
         formatter.write("\n".join(text) + "\n")
+
+
+def _plugin_help_section(specs) -> list[str]:
+    """kubectl 1.32's root help lists plugins on PATH before "Other Commands" (the section heading even when
+    there are none). Only the grouped verbs exist when kubectl builds it, so a plugin named like a verb of
+    "Other Commands" (version, config…) is listed too. Padding: cobra's minimum of 11, then three spaces."""
+    from pykubectl.resources.plugins import help_names
+
+    grouped = {spec.name for spec in specs if spec.help_group != "Other Commands"}
+    lines = ["Subcommands provided by plugins:"]
+    lines += [f"  {name.ljust(11)}   The command {name} is a plugin installed by the user"
+              for name in help_names(grouped.__contains__)]
+    return [*lines, ""]
 
 
 def _flag_default(option: click.Option) -> str:
