@@ -43,6 +43,7 @@ class CState:
     done: bool = False  # terminated for good (no restart coming)
     timer: Any = None
     redefined: bool = False  # stopped because its image changed: restart at once
+    ephemeral: bool = False  # a debug container added through pods/ephemeralcontainers: never restarted
 
 
 @dataclass
@@ -62,10 +63,11 @@ class PodState:
     terminating: bool = False
     finished: bool = False
     transitions: dict[str, tuple[str, str]] = field(default_factory=dict)  # type -> (status, time)
+    ephemeral_order: list[str] = field(default_factory=list)
 
 
 def _field_path(cs: CState, index: int) -> str:
-    kind = "initContainers" if cs.init else "containers"
+    kind = "ephemeralContainers" if cs.ephemeral else "initContainers" if cs.init else "containers"
     return f"spec.{kind}{{{cs.spec['name']}}}"
 
 
@@ -110,6 +112,20 @@ class Kubelet:
             self._terminate(cluster, state, current)
         elif not state.terminating and not state.finished:
             self._follow_image_changes(cluster, state, current)
+            self._start_ephemeral(cluster, state, current)
+
+    def _start_ephemeral(self, cluster: Any, state: PodState, pod: dict) -> None:
+        """Ephemeral containers added to a running pod start at once (pull, create, start) and are never restarted."""
+        for spec in (pod.get("spec") or {}).get("ephemeralContainers") or []:
+            name = spec.get("name")
+            if not name or name in state.containers:
+                continue
+            cs = CState(spec, False, ephemeral=True, state={"waiting": {"reason": "ContainerCreating"}})
+            state.containers[name] = cs
+            state.ephemeral_order.append(name)
+            self._write_status(cluster, state)
+            if state.sandbox_ready:
+                self._pull(cluster, state, cs)
 
     def _follow_image_changes(self, cluster: Any, state: PodState, pod: dict) -> None:
         """A changed image (the one mutable part of a container) restarts that container with it."""
@@ -305,7 +321,7 @@ class Kubelet:
         cs.started = True
         cs.state = {"running": {"startedAt": cluster.clock.rfc3339(record.started_at)}}
         probe = cs.spec.get("readinessProbe")
-        cs.ready = not cs.init and not probe
+        cs.ready = not cs.init and not cs.ephemeral and not probe
         self._event(cluster, state, cs, "Normal", "Created", f"Created container: {name}")
         self._event(cluster, state, cs, "Normal", "Started", f"Started container {name}")
         self._write_status(cluster, state)
@@ -408,7 +424,7 @@ class Kubelet:
             return
         failed = bool(record.exit_code)
         restart = (state.restart_policy == "Always" or (state.restart_policy == "OnFailure" and failed)
-                   or cs.redefined)
+                   or cs.redefined) and not cs.ephemeral
         if cs.init and not failed:
             cs.state = {"terminated": terminated}
             cs.done = True
@@ -601,6 +617,9 @@ class Kubelet:
                 status["initContainerStatuses"] = [self._container_status(state.containers[n])
                                                    for n in state.init_order]
             status["containerStatuses"] = [self._container_status(state.containers[n]) for n in state.main_order]
+            if state.ephemeral_order:
+                status["ephemeralContainerStatuses"] = [self._container_status(state.containers[n])
+                                                        for n in state.ephemeral_order]
             status["hostIP"] = host_ip
             status["hostIPs"] = [{"ip": host_ip}]
             status["phase"] = phase

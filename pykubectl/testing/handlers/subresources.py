@@ -39,6 +39,8 @@ async def handle(handlers, request: web.Request, target) -> web.StreamResponse:
         return await _evict(handlers, request, target)
     elif sub == "binding" and method == "POST":
         return await _bind(handlers, request, target)
+    elif sub == "ephemeralcontainers" and target.info.resource == "pods" and method in ("GET", "PUT", "PATCH"):
+        return await _ephemeral(handlers, request, target)
     raise StatusError(status.method_not_supported(f"{target.info.resource}/{sub}", target.info.group,
                                                   method.lower()))
 
@@ -255,3 +257,121 @@ async def _bind(handlers, request: web.Request, target) -> web.Response:
     store.mutate(info, target.namespace, target.name, change, dry_run=_dry_run(request),
                  field_manager=_manager(request), subresource="binding")
     return encode({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
+
+
+# ------------------------------------------------------------------ pods/ephemeralcontainers
+# pkg/registry/core/pod/storage EphemeralContainersREST: GET gives the pod; PUT and PATCH keep only the
+# change to spec.ephemeralContainers (dropNonEphemeralContainerUpdates) and validate it
+# (ValidatePodEphemeralContainersUpdate): new ones are defaulted, allowed fields only, unique names, a target
+# that is a regular or init container, and existing ones neither removed nor changed.
+
+# EphemeralContainerCommon fields that may not be set (all but validation.allowedEphemeralContainerFields).
+_EPHEMERAL_FORBIDDEN_ORDER = ("ports", "resources", "resizePolicy", "restartPolicy", "livenessProbe",
+                              "readinessProbe", "startupProbe", "lifecycle")
+
+
+async def _ephemeral(handlers, request: web.Request, target) -> web.Response:
+    from .. import admission
+
+    if request.method == "GET":
+        return handlers.get(request, target)
+    info = target.info
+    if request.method == "PUT":
+        body, _ = await handlers.read_body(request, info)
+        body = handlers._check_body(target, body)
+        kind = "put"
+    else:
+        body, kind = await handlers.read_body(request, info, patch=True)
+        if kind == "apply":
+            raise StatusError(status.unsupported_media_type(
+                "application/apply-patch+yaml",
+                "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"))
+
+    def change(current: dict) -> dict:
+        if kind == "put":
+            wanted = body
+        elif kind == "json":
+            wanted = patching.json_patch(current, body)
+        elif kind == "merge":
+            wanted = patching.merge_patch(current, body)
+        else:
+            wanted = patching.strategic_merge(current, body)
+        if not isinstance(wanted, dict):
+            raise StatusError(status.bad_request("the patched object is not an object"))
+        new = copy.deepcopy(current)
+        containers = copy.deepcopy((wanted.get("spec") or {}).get("ephemeralContainers") or [])
+        old = (current.get("spec") or {}).get("ephemeralContainers") or []
+        old_names = {c.get("name") for c in old}
+        for container in containers:
+            if isinstance(container, dict) and container.get("name") not in old_names:
+                admission.default_container(container)
+                if not container.get("resources"):
+                    container["resources"] = {}
+        causes = _ephemeral_causes(current, containers)
+        if causes:
+            raise StatusError(status.invalid("Pod", "", target.name, causes))
+        if containers:
+            new.setdefault("spec", {})["ephemeralContainers"] = containers
+        else:
+            new.setdefault("spec", {}).pop("ephemeralContainers", None)
+        wanted_rv = (wanted.get("metadata") or {}).get("resourceVersion")
+        if wanted_rv:
+            new["metadata"]["resourceVersion"] = wanted_rv
+        return new
+
+    try:
+        updated = handlers.store.mutate(info, target.namespace, target.name, change, dry_run=_dry_run(request),
+                                        field_manager=_manager(request), subresource="ephemeralcontainers")
+    except patching.JSONPatchError as exc:
+        raise StatusError(status.status(422, "Invalid", "the server rejected our request due to an error in our "
+                                        "request", {"causes": [{"reason": "UnexpectedServerResponse",
+                                                                "message": str(exc)}]})) from None
+    return handlers.respond(request, target, updated)
+
+
+def _ephemeral_causes(pod: dict, containers: list) -> list[dict]:
+    from .. import admission
+
+    spec = pod.get("spec") or {}
+    others = [c.get("name") for key in ("containers", "initContainers") for c in spec.get(key) or []]
+    seen = set(others)
+    causes: list[dict] = []
+    for index, container in enumerate(containers):
+        path = f"spec.ephemeralContainers[{index}]"
+        if not isinstance(container, dict):
+            causes.append(admission.required_cause(f"{path}.name"))
+            continue
+        name = container.get("name") or ""
+        if not name:
+            causes.append(admission.required_cause(f"{path}.name"))
+        else:
+            for message in admission.is_dns1123_label(name):
+                causes.append(admission.invalid_cause(f"{path}.name", name, message))
+        if not container.get("image"):
+            causes.append(admission.required_cause(f"{path}.image"))
+        if name and name in seen:
+            causes.append({"reason": "FieldValueDuplicate", "message": f"Duplicate value: {json.dumps(name)}",
+                           "field": f"{path}.name"})
+        elif name:
+            seen.add(name)
+        target = container.get("targetContainerName")
+        if target and target not in others:
+            causes.append({"reason": "FieldValueNotFound", "message": f"Not found: {json.dumps(target)}",
+                           "field": f"{path}.targetContainerName"})
+        for key in _EPHEMERAL_FORBIDDEN_ORDER:
+            if container.get(key) not in (None, {}, [], ""):
+                causes.append({"reason": "FieldValueForbidden",
+                               "message": "Forbidden: cannot be set for an Ephemeral Container",
+                               "field": f"{path}.{key}"})
+    by_name = {c.get("name"): c for c in containers if isinstance(c, dict)}
+    for old in spec.get("ephemeralContainers") or []:
+        name = old.get("name")
+        if name not in by_name:
+            causes.append({"reason": "FieldValueForbidden", "field": "spec.ephemeralContainers",
+                           "message": f"Forbidden: existing ephemeral containers {json.dumps(name)} may not be "
+                                      "removed\n"})
+        elif by_name[name] != old:
+            causes.append({"reason": "FieldValueForbidden", "field": "spec.ephemeralContainers",
+                           "message": f"Forbidden: existing ephemeral containers {json.dumps(name)} may not be "
+                                      "changed\n"})
+    return causes
