@@ -41,7 +41,8 @@ _PKG = "pykubectl.commands.create"
 # The generators (cobra sub-commands of create): name or alias -> (module, canonical name).
 GENERATORS: dict[str, tuple[str, str]] = {}
 for _name, _module, _aliases in (
-    ("clusterrolebinding", "clusterrolebinding", ()),
+    ("clusterrole", "clusterrole", ()), ("clusterrolebinding", "clusterrolebinding", ()),
+    ("ingress", "ingress", ("ing",)), ("role", "role", ()), ("token", "token", ()),
     ("configmap", "configmap", ("cm",)), ("cronjob", "cronjob", ("cj",)), ("deployment", "deployment", ("deploy",)),
     ("job", "job", ()), ("namespace", "namespace", ("ns",)),
     ("poddisruptionbudget", "poddisruptionbudget", ("pdb",)), ("priorityclass", "priorityclass", ("pc",)),
