@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
-
 import click
 
 from pykubectl.errors import KubectlError
@@ -18,71 +15,6 @@ USAGE = '[--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--
 
 FIELD = "labels"
 FIELD_MANAGER = "kubectl-label"
-
-
-@dataclass(frozen=True)
-class LabelOptions:
-    resources: tuple[str, ...] = ()
-    new: dict = field(default_factory=dict)
-    remove: tuple[str, ...] = ()
-    filenames: tuple[str, ...] = ()
-    recursive: bool = False
-    kustomize: str = ""
-    selector: str = ""
-    field_selector: str = ""
-    all: bool = False
-    all_namespaces: bool = False
-    overwrite: bool = False
-    list: bool = False
-    local: bool = False
-    resource_version: str = ""
-    output: str = ""
-    template: str = ""
-    allow_missing_template_keys: bool = True
-    show_managed_fields: bool = False
-    dry_run: str = "none"
-    field_manager: str = FIELD_MANAGER
-
-    @classmethod
-    def from_flags(cls, params: dict) -> LabelOptions:
-        from pykubectl.resources.patches import parse_label_changes, split_resources_and_pairs
-
-        resources, pairs = split_resources_and_pairs(params.get("args") or (), "label")
-        new, remove = parse_label_changes(pairs)
-        return cls(
-            resources=tuple(resources), new=new, remove=tuple(remove), filenames=_flat(params.get("filename")),
-            recursive=bool(params.get("recursive")), kustomize=params.get("kustomize") or "",
-            selector=params.get("selector") or "", field_selector=params.get("field_selector") or "",
-            all=bool(params.get("all")), all_namespaces=bool(params.get("all_namespaces")),
-            overwrite=bool(params.get("overwrite")), list=bool(params.get("list")), local=bool(params.get("local")),
-            resource_version=params.get("resource_version") or "", output=params.get("output") or "",
-            template=params.get("template") or "",
-            allow_missing_template_keys=params.get("allow_missing_template_keys") is not False,
-            show_managed_fields=bool(params.get("show_managed_fields")),
-            dry_run=params.get("dry_run") if params.get("dry_run") is not None else "none",
-            field_manager=params.get("field_manager") if params.get("field_manager") is not None else FIELD_MANAGER)
-
-    def validate(self, dry_run: str) -> None:
-        if self.all and self.selector:
-            raise KubectlError("cannot set --all and --selector at the same time")
-        if self.all and self.field_selector:
-            raise KubectlError("cannot set --all and --field-selector at the same time")
-        if self.local:
-            if dry_run == "server":
-                raise KubectlError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
-            if self.resources:
-                raise KubectlError("can only use local files by -f pod.yaml or --filename=pod.json when --local=true "
-                                   "is set")
-            if not self.filenames and not self.kustomize:
-                raise KubectlError("one or more files must be specified as -f pod.yaml or --filename=pod.json")
-        elif not self.resources and not self.filenames and not self.kustomize:
-            raise KubectlError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
-        if not self.new and not self.remove and not self.list:
-            raise KubectlError("at least one label update is required")
-
-
-def _flat(values) -> tuple[str, ...]:
-    return tuple(v for chunk in values or () for v in (chunk if isinstance(chunk, list | tuple) else [chunk]))
 
 
 @click.command("label", cls=KubectlCommand, help=HELP, examples=EXAMPLES, usage=USAGE)
@@ -105,46 +37,35 @@ def _flat(values) -> tuple[str, ...]:
 @pflag.string("--template", help="Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].")
 @click.argument("args", nargs=-1)
 def command(**params) -> None:
-    options = LabelOptions.from_flags(params)
-    run(options, current_session())
+    from pykubectl.resources.metadata_change import MetadataChange
+    from pykubectl.resources.patches import parse_label_changes, split_resources_and_pairs
+
+    resources, pairs = split_resources_and_pairs(params.get("args") or (), "label")
+    new, remove = parse_label_changes(pairs)
+    run(MetadataChange.from_flags(params, FIELD, new, remove, resources, FIELD_MANAGER), current_session())
 
 
-def run(options: LabelOptions, session) -> None:
+def run(change, session) -> None:
     from pykubectl.resources.dry_run import parse_dry_run
+    from pykubectl.resources.metadata_change import Wording, run_metadata_change
 
-    dry_run = parse_dry_run(options.dry_run)
-    if options.list and options.output:
+    dry_run = parse_dry_run(change.dry_run)
+    if change.list and change.output:
         raise KubectlError("--list and --output may not be specified together")
-    options.validate(dry_run)
-    _run_metadata_change(options, session, dry_run)
+    change.validate(dry_run, noun="label", example_file="pod")
+    wording = Wording(clash=_clash, list_heading="labels", report_missing_removals=True)
+    run_metadata_change(change, session, dry_run, wording, _printer(change, dry_run, _done))
 
 
-def _change(obj: dict, options: LabelOptions) -> tuple[set, set]:
-    """labelFunc: refuse overwrites unless --overwrite, then set and remove; returns (added, removed)."""
-    metadata = obj.setdefault("metadata", {})
-    current = metadata.get(FIELD) or {}
-    if not options.overwrite:
-        clashes = [f"'{key}' already has a value ({current[key]}), and --overwrite is false"
-                   for key, value in options.new.items() if key in current and current[key] != value]
-        if clashes:
-            raise KubectlError(clashes[0] if len(clashes) == 1 else "[" + ", ".join(clashes) + "]")
-    values = dict(current)
-    added, removed = set(), set()
-    for key, value in options.new.items():
-        if values.get(key) != value or key not in values:
-            values[key] = value
-            added.add(key)
-    for key in options.remove:
-        if key in values:
-            del values[key]
-            removed.add(key)
-    metadata[FIELD] = values  # an emptied map stays, as unstructured SetLabels leaves it
-    if options.resource_version:
-        metadata["resourceVersion"] = options.resource_version
-    return added, removed
+def _clash(current: dict, change) -> KubectlError | None:
+    clashes = [f"'{key}' already has a value ({current[key]}), and --overwrite is false"
+               for key, value in change.new.items() if key in current and current[key] != value]
+    if not clashes:
+        return None
+    return KubectlError(clashes[0] if len(clashes) == 1 else "[" + ", ".join(clashes) + "]")
 
 
-def _message(old: dict, new: dict, overwrite: bool) -> str:
+def _done(old: dict, new: dict, change) -> str:
     """kubectl 1.32's updateDataChangeMsg compares the JSON before and after: any change is "labeled", one
     that made it shorter without --overwrite "unlabeled"."""
     from pykubectl.resources.dry_run import go_compact_json
@@ -152,130 +73,21 @@ def _message(old: dict, new: dict, overwrite: bool) -> str:
     before, after = go_compact_json(old), go_compact_json(new)
     if before == after:
         return "not labeled"
-    if not overwrite and len(after.encode()) < len(before.encode()):
+    if not change.overwrite and len(after.encode()) < len(before.encode()):
         return "unlabeled"
     return "labeled"
 
-def _run_metadata_change(options: LabelOptions, session, dry_run: str) -> None:
-    from pykubectl.client.status import go_quote
-    from pykubectl.resources.dry_run import dry_run_suffix, write_params
-    from pykubectl.resources.patches import create_merge_patch
 
-    out = session.streams.out
-    structured = _structured_printer(options)
-    visit, one, finish = _visit(options, session)
-    if not one and options.resource_version:
-        raise KubectlError("--resource-version may only be used with a single resource")
-    errors: list[Exception] = []
-    for target, live in visit:
-        obj = copy.deepcopy(live)
-        metadata = obj.setdefault("metadata", {})
-        if options.resource_version:
-            metadata.pop("resourceVersion", None)
-        old = copy.deepcopy(obj)
-        try:
-            if dry_run == "client" or options.local or options.list:
-                added, removed = _change(obj, options)
-            else:
-                present = metadata.get(FIELD) or {}
-                for key in options.remove:
-                    if key not in present:
-                        out.write(f"label {go_quote(key)} not found.\n")
-                added, removed = _change(obj, options)
-                patch = create_merge_patch(old, obj)  # sent even when empty, as kubectl 1.32 does
-                session.client.request_json(
-                    "PATCH", target.type.object_path(target.name, target.namespace or None),
-                    write_params(options.field_manager, dry_run), json=patch,
-                    headers={"Content-Type": "application/merge-patch+json"})
-        except KubectlError as exc:
-            errors.append(exc)
-            continue
-        if options.list:
-            indent = ""
-            if not one:
-                indent = " "
-                out.write(f"Listing labels for {obj.get('kind', '')}.{target.type.group}/{target.name}:\n")
-            for key, value in (obj.get("metadata", {}).get(FIELD) or {}).items():
-                out.write(f"{indent}{key}={value}\n")
-            continue
-        if structured is None:
-            from pykubectl.printing.structured import to_name
+def _printer(change, dry_run: str, done):
+    """printer(before, after): kubectl's "NAME OPERATION" line by default, otherwise the -o printer."""
+    if not change.output and not change.template:
+        from pykubectl.printing.structured import to_name
+        from pykubectl.resources.dry_run import dry_run_suffix
 
-            out.write(to_name(obj, _message(old, obj, options.overwrite) + dry_run_suffix(dry_run)))
-        else:
-            out.write(structured(obj))
-        out.flush()
-    errors += finish()
-    if errors:
-        from pykubectl.resources.dry_run import collected_error
+        return lambda old, new: to_name(new, done(old, new, change) + dry_run_suffix(dry_run))
+    from pykubectl.printing.registry import object_printer
 
-        raise collected_error(errors)
-
-
-def _structured_printer(options: LabelOptions):
-    """None for kubectl's default (names with the operation); otherwise the -o printer."""
-    if not options.output and not options.template:
-        return None
-    from pykubectl.printing.registry import GENERIC_FORMATS, printer_for
-
-    printer = printer_for(options.output, allowed=GENERIC_FORMATS, template_argument=options.template,
-                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
-    if options.output.lower() == "name":
-        return printer
-    strip = options.output.lower() in ("json", "yaml") and not options.show_managed_fields
-
-    def emit(obj):
-        if strip and "managedFields" in (obj.get("metadata") or {}):
-            obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return printer(obj)
-
-    return emit
-
-
-def _visit(options: LabelOptions, session):
-    """The builder for this verb: (iterator of (target, object), single item implied, finish() → errors).
-
-    --local reads the manifests only; otherwise every object is fetched from the server (Latest())."""
-    from pykubectl.resources.fetching import Fetcher, items_of
-    from pykubectl.resources.selection import SelectionRequest, Target, select
-
-    try:
-        namespace = session.namespace
-    except KubectlError:
-        if not options.local:
-            raise
-        namespace = "default"
-    explicit = bool(session.overrides.namespace) and not options.all_namespaces
-    if options.local:
-        request = SelectionRequest(filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive)
-    else:
-        request = SelectionRequest(args=options.resources, filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive,
-                                   label_selector=options.selector, field_selector=options.field_selector,
-                                   all_namespaces=options.all_namespaces, select_all=options.all,
-                                   allow_empty_selector=options.all)
-    selection = select(request, session.mapper, namespace, explicit, stdin=session.streams.stdin,
-                       warnings=session.streams.err)
-    fetcher = Fetcher(session.client)
-    visitor_errors: list[Exception] = []
-
-    def generate():
-        for item in selection.items:
-            members = item if isinstance(item, list) else [item]
-            for member in members:
-                if not isinstance(member, Target):
-                    visitor_errors.append(member)
-                    continue
-                if options.local:
-                    yield member, copy.deepcopy(member.manifest.obj)
-                    continue
-                for fetched in fetcher.fetch(member, visitor_errors):
-                    page = fetched.obj
-                    kind = str(page.get("kind") or "")
-                    for obj in items_of(page):
-                        if kind.endswith("List") and not obj.get("kind"):
-                            obj = {"apiVersion": page.get("apiVersion"), "kind": kind[:-4], **obj}
-                        metadata = obj.get("metadata") or {}
-                        yield (Target(member.type, str(metadata.get("namespace") or ""),
-                                      str(metadata.get("name") or "")), obj)
-
-    return generate(), selection.single_item_implied, lambda: visitor_errors
+    printer = object_printer(change.output, template_argument=change.template,
+                             allow_missing_keys=change.allow_missing_template_keys,
+                             show_managed_fields=change.show_managed_fields)
+    return lambda _old, new: printer(new)

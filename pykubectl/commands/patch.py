@@ -237,18 +237,12 @@ def _schema(session, resource):
 
 
 def _printer(options: PatchOptions):
-    from pykubectl.printing.registry import GENERIC_FORMATS, printer_for
+    from pykubectl.printing.registry import object_printer
     from pykubectl.printing.structured import to_name
 
     if not options.output and not options.template:
         return lambda obj, operation: to_name(obj, operation)
-    printer = printer_for(options.output, allowed=GENERIC_FORMATS, template_argument=options.template,
-                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
-    strip = options.output.lower() in ("json", "yaml") and not options.show_managed_fields
-
-    def emit(obj, _operation):
-        if strip and "managedFields" in (obj.get("metadata") or {}):
-            obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return printer(obj)
-
-    return emit
+    printer = object_printer(options.output, template_argument=options.template,
+                             allow_missing_keys=options.allow_missing_template_keys,
+                             show_managed_fields=options.show_managed_fields)
+    return lambda obj, _operation: printer(obj)

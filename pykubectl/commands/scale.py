@@ -190,19 +190,12 @@ def _wait_for_replicas(client, path: str, replicas: int, timeout: float, scale: 
 
 
 def _printer(options: ScaleOptions, dry_run: str):
-    from pykubectl.printing.registry import GENERIC_FORMATS, printer_for
+    from pykubectl.printing.registry import object_printer
     from pykubectl.printing.structured import to_name
     from pykubectl.resources.dry_run import dry_run_suffix
 
     if not options.output and not options.template:
         return lambda obj: to_name(obj, "scaled" + dry_run_suffix(dry_run))
-    printer = printer_for(options.output, allowed=GENERIC_FORMATS, template_argument=options.template,
-                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
-    strip = options.output.lower() in ("json", "yaml") and not options.show_managed_fields
-
-    def emit(obj):
-        if strip and "managedFields" in (obj.get("metadata") or {}):
-            obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return printer(obj)
-
-    return emit
+    return object_printer(options.output, template_argument=options.template,
+                          allow_missing_keys=options.allow_missing_template_keys,
+                          show_managed_fields=options.show_managed_fields)

@@ -183,25 +183,14 @@ def command(**params) -> None:
 
 
 def _printer(options: WaitOptions):
-    from pykubectl.printing.registry import GENERIC_FORMATS, printer_for
+    from pykubectl.printing.registry import object_printer
     from pykubectl.printing.structured import to_name
 
     if not options.output and not options.template:
         return lambda obj: to_name(obj, "condition met")
-    printer = printer_for(options.output, allowed=GENERIC_FORMATS, template_argument=options.template,
-                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
-    yaml = options.output.lower() == "yaml"
-    printed = [0]  # Go's YAMLPrinter starts every document after the first with ---
-    strip = options.output.lower() in ("json", "yaml") and not options.show_managed_fields
-
-    def emit(obj):
-        if strip and "managedFields" in (obj.get("metadata") or {}):
-            obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        text = printer(obj)
-        printed[0] += 1
-        return "---\n" + text if yaml and printed[0] > 1 else text
-
-    return emit
+    return object_printer(options.output, template_argument=options.template,
+                          allow_missing_keys=options.allow_missing_template_keys,
+                          show_managed_fields=options.show_managed_fields, yaml_separators=True)
 
 
 class _Progress:

@@ -142,6 +142,32 @@ def printer_for(output: str, *, allowed: Sequence[str] = GENERIC_FORMATS, templa
     raise PrintError(f"the {fmt.name} output format is not supported by pykubectl")
 
 
+def object_printer(output: str, *, template_argument: str = "", allow_missing_keys: bool = True,
+                   show_managed_fields: bool = False, sort_keys: bool = True, allowed: Sequence[str] = GENERIC_FORMATS,
+                   yaml_separators: bool = False) -> Printer:
+    """kubectl's PrintFlags.ToPrinter for the objects a command changed: `printer_for`, with
+    metadata.managedFields left out of json and yaml unless --show-managed-fields.
+
+    yaml_separators: the command keeps one Go YAMLPrinter for the whole run, which writes `---` before every
+    document after the first (commands that make a printer per object never do)."""
+    printer = printer_for(output, allowed=allowed, template_argument=template_argument,
+                          allow_missing_keys=allow_missing_keys, sort_keys=sort_keys)
+    fmt = output.lower()
+    strip = fmt in ("json", "yaml") and not show_managed_fields
+    separate = yaml_separators and fmt == "yaml"
+    printed = 0
+
+    def emit(obj: dict) -> str:
+        nonlocal printed
+        if strip and "managedFields" in (obj.get("metadata") or {}):
+            obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
+        text = printer(obj)
+        printed += 1
+        return "---\n" + text if separate and printed > 1 else text
+
+    return emit
+
+
 def _json(obj, sort_keys: bool) -> str:
     from pykubectl.printing.structured import to_json
 

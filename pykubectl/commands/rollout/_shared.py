@@ -58,25 +58,13 @@ def visit(session, args, filenames, recursive_: bool, kustomize_dir: str, select
 
 def printer(output_: str, template: str, allow_missing: bool, show_managed_fields: bool,
             operation: str = "") -> Callable[[dict], str]:
-    from pykubectl.printing.registry import GENERIC_FORMATS, printer_for
+    from pykubectl.printing.registry import object_printer
     from pykubectl.printing.structured import to_name
 
     if not output_ and not template:
         return lambda obj: to_name(obj, operation)
-    inner = printer_for(output_, allowed=GENERIC_FORMATS, template_argument=template,
-                        allow_missing_keys=allow_missing, sort_keys=True)
-    yaml = output_.lower() == "yaml"
-    printed = [0]  # Go's YAMLPrinter starts every document after the first with ---
-    strip = output_.lower() in ("json", "yaml") and not show_managed_fields
-
-    def emit(obj: dict) -> str:
-        if strip and "managedFields" in (obj.get("metadata") or {}):
-            obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        text = inner(obj)
-        printed[0] += 1
-        return "---\n" + text if yaml and printed[0] > 1 else text
-
-    return emit
+    return object_printer(output_, template_argument=template, allow_missing_keys=allow_missing,
+                          show_managed_fields=show_managed_fields, yaml_separators=True)
 
 
 def check_output(output_: str, template: str) -> None:

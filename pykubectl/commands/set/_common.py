@@ -107,25 +107,16 @@ def collect(session, common: SetCommon, resources: tuple[str, ...], latest: bool
 
 
 def make_printer(common: SetCommon, dry_run: str, operation: str) -> Callable[[dict], str]:
-    from pykubectl.printing.registry import GENERIC_FORMATS, printer_for
+    from pykubectl.printing.registry import object_printer
     from pykubectl.printing.structured import to_name
     from pykubectl.resources.dry_run import dry_run_suffix
 
     if not common.output and not common.template:
         return lambda obj: to_name(obj, operation + dry_run_suffix(dry_run))
-    printer = printer_for(common.output, allowed=GENERIC_FORMATS, template_argument=common.template,
-                          allow_missing_keys=common.allow_missing_template_keys, sort_keys=False)
-    strip = common.output.lower() in ("json", "yaml") and not common.show_managed_fields
-    separator = "---\n" if common.output.lower() == "yaml" else ""
-    count = [0]
-
-    def emit(obj):
-        if strip and "managedFields" in (obj.get("metadata") or {}):
-            obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        count[0] += 1  # kubectl's YAML printer puts a document separator before every object after the first
-        return (separator if count[0] > 1 else "") + printer(obj)
-
-    return emit
+    # typed objects: their JSON keeps struct order
+    return object_printer(common.output, template_argument=common.template,
+                          allow_missing_keys=common.allow_missing_template_keys,
+                          show_managed_fields=common.show_managed_fields, sort_keys=False, yaml_separators=True)
 
 
 def object_name(target, obj: dict) -> str:
