@@ -370,6 +370,9 @@ class Store:
             # The uid exists before admission, as in the apiserver (a Job's generated selector names it).
             meta["uid"] = str(uuid.uuid4())
             admission.admit(self, info, obj, None, dry_run=dry_run)
+            from .controllers import resourcequota  # the ResourceQuota admission plugin
+
+            resourcequota.admit(self, info, obj)
             if (ns, name) in self._bucket(info):
                 raise _fail(status.already_exists(info.resource, info.group, name))
             if info.group == CRD_GROUP and info.resource == CRD_RESOURCE:
@@ -432,8 +435,8 @@ class Store:
             else:
                 meta.pop(key, None)
         has_status = "status" in (info.subresources or ())
-        if subresource == "status":
-            # Only status may change through /status; everything else comes from the live object.
+        if subresource in ("status", "approval"):
+            # Only status may change through /status (and CSR /approval); the rest comes from the live object.
             merged = json_copy(current)
             if "status" in new:
                 merged["status"] = new["status"]

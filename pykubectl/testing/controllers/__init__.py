@@ -11,14 +11,17 @@ def all_controllers() -> list:
     from .daemonset import DaemonSetController
     from .deployment import DeploymentController
     from .endpoints import EndpointsController
+    from .horizontalpodautoscaler import HorizontalPodAutoscalerController
     from .job import JobController
     from .replicaset import ReplicaSetController, ReplicationControllerController
+    from .resourcequota import ResourceQuotaController
     from .serviceaccount import ServiceAccountController
     from .statefulset import StatefulSetController
 
     return [DeploymentController(), ReplicaSetController(), ReplicationControllerController(),
             StatefulSetController(), DaemonSetController(), JobController(), CronJobController(), EndpointsController(),
-            ServiceAccountController()]
+            ServiceAccountController(), HorizontalPodAutoscalerController(),
+            ResourceQuotaController()]
 
 
 def register_all(cluster) -> None:
