@@ -84,7 +84,13 @@ class ServerState:
                 self.store.__init__(self.catalog)
         for crd in self.catalog.crds():
             self.catalog.remove_crd(crd)
+        for group in list(self.catalog.unavailable):
+            self.catalog.set_available(group, True)
         self.authenticator.reset()
+
+    def set_metrics_api(self, available: bool) -> None:
+        """Register or remove the metrics.k8s.io APIService (discovery and its routes); reset() restores it."""
+        self.catalog.set_available("metrics.k8s.io", available)
 
 
 STATE = web.AppKey("state", ServerState)
@@ -130,7 +136,7 @@ def build_app(state: ServerState | None = None) -> web.Application:
 
         logs.add_routes(app, state.cluster)
         channels.add_routes(app, state.cluster)
-        metrics.add_routes(app, state.cluster)
+        metrics.add_routes(app, state.cluster, state.catalog)
         from .handlers import portforward
 
         portforward.add_routes(app, state.cluster)

@@ -95,6 +95,7 @@ class Catalog:
         self._aggregated: dict[str, dict[str, list[ResourceInfo]]] = {}
         for group, versions in builtin.AGGREGATED_GROUPS:
             self._aggregated[group] = {v: [_builtin_row(group, v, r) for r in rows] for v, rows in versions}
+        self.unavailable: set[str] = set()  # aggregated groups whose APIService is gone (see set_available)
         self._crds: dict[str, dict] = {}  # CRD name -> CRD object
         self._custom: dict[str, dict[str, list[ResourceInfo]]] = {}
         self.generation = 0
@@ -140,6 +141,19 @@ class Catalog:
 
     def crd_for(self, info: ResourceInfo) -> dict | None:
         return self._crds.get(info.crd_name) if info.crd_name else None
+
+    def set_available(self, group: str, available: bool = True) -> None:
+        """Serve an aggregated group (metrics.k8s.io) or not, as when its APIService is registered or removed."""
+        before = set(self.unavailable)
+        if available:
+            self.unavailable.discard(group)
+        elif group in self._aggregated:
+            self.unavailable.add(group)
+        if self.unavailable != before:
+            self.generation += 1
+
+    def available(self, group: str) -> bool:
+        return group not in self.unavailable
 
     # -- CRDs --------------------------------------------------------------------------------------------
     def add_crd(self, crd: dict) -> None:
@@ -189,4 +203,6 @@ class Catalog:
             if group in self._builtin or group in self._aggregated:
                 continue  # a CRD cannot take over a built-in group
             yield group, versions
-        yield from self._aggregated.items()
+        for group, versions in self._aggregated.items():
+            if group not in self.unavailable:
+                yield group, versions

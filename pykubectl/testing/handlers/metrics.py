@@ -17,9 +17,18 @@ from ..status import StatusError
 PREFIX = "/apis/metrics.k8s.io/v1beta1"
 
 
-def add_routes(app: web.Application, cluster: Any) -> None:
+def add_routes(app: web.Application, cluster: Any, catalog: Any = None) -> None:
     handler = MetricsHandler(cluster)
     router = app.router
+
+    @web.middleware
+    async def unavailable(request: web.Request, handler):
+        # Without its APIService the group is unknown to the apiserver: the mux's plain 404.
+        if catalog is not None and not catalog.available("metrics.k8s.io") and request.path.startswith(PREFIX):
+            raise web.HTTPNotFound()
+        return await handler(request)
+
+    app.middlewares.append(unavailable)
     router.add_get(PREFIX + "/nodes", handler.nodes)
     router.add_get(PREFIX + "/nodes/{name}", handler.node)
     router.add_get(PREFIX + "/pods", handler.pods)

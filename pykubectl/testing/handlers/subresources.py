@@ -35,10 +35,17 @@ async def handle(handlers, request: web.Request, target) -> web.StreamResponse:
             return await handlers.patch(request, target, subresource="status")
     elif sub == "scale":
         return await _scale(handlers, request, target)
+    elif sub == "approval" and target.info.resource == "certificatesigningrequests":
+        if method == "GET":
+            return handlers.get(request, target)
+        if method == "PUT":
+            return await _approve(handlers, request, target)
     elif sub == "eviction" and method == "POST":
         return await _evict(handlers, request, target)
     elif sub == "binding" and method == "POST":
         return await _bind(handlers, request, target)
+    elif sub == "token" and target.info.resource == "serviceaccounts" and method == "POST":
+        return await _token(handlers, request, target)
     elif sub == "ephemeralcontainers" and target.info.resource == "pods" and method in ("GET", "PUT", "PATCH"):
         return await _ephemeral(handlers, request, target)
     raise StatusError(status.method_not_supported(f"{target.info.resource}/{sub}", target.info.group,
@@ -51,6 +58,94 @@ def _dry_run(request: web.Request) -> bool:
 
 def _manager(request: web.Request) -> str:
     return request.query.get("fieldManager") or (request.headers.get("User-Agent", "unknown").split("/")[0])
+
+
+# ------------------------------------------------------------------ certificatesigningrequests/approval
+
+_CSR_GROUP = "certificates.k8s.io"
+_ONCE_TRUE = ("Approved", "Denied", "Failed")  # conditions that may only be True and never be removed
+
+
+async def _approve(handlers, request: web.Request, target) -> web.Response:
+    """PUT .../approval: only status.conditions change (csrApprovalStrategy.PrepareForUpdate), with missing
+    condition timestamps filled in and ValidateCertificateSigningRequestApprovalUpdate's checks."""
+    obj, _ = await handlers.read_body(request, target.info)
+    obj = handlers._check_body(target, obj)
+    wanted_rv = (obj.get("metadata") or {}).get("resourceVersion")
+    conditions = copy.deepcopy((obj.get("status") or {}).get("conditions") or [])
+
+    def change(current: dict) -> dict:
+        if wanted_rv and wanted_rv != current["metadata"].get("resourceVersion"):
+            raise StatusError(status.conflict(target.info.resource, _CSR_GROUP, target.name))
+        old = (current.get("status") or {}).get("conditions") or []
+        new = _stamp_conditions(conditions, old)
+        causes = _approval_errors(new, old)
+        if causes:
+            raise StatusError(status.invalid("CertificateSigningRequest", _CSR_GROUP, target.name, causes))
+        updated = copy.deepcopy(current)
+        st = updated.setdefault("status", {})
+        if new:
+            st["conditions"] = new
+        else:
+            st.pop("conditions", None)
+        return updated
+
+    updated = handlers.store.mutate(target.info, None, target.name, change, dry_run=_dry_run(request),
+                                    field_manager=_manager(request), subresource="approval")
+    return handlers.respond(request, target, updated)
+
+
+def _stamp_conditions(conditions: list[dict], old: list[dict]) -> list[dict]:
+    """populateConditionTimestamps: lastUpdateTime defaults to now; lastTransitionTime to the old condition's of
+    the same type when its status is unchanged, else now."""
+    import datetime
+
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for condition in conditions:
+        if not isinstance(condition, dict):
+            continue
+        if not condition.get("lastUpdateTime"):
+            condition["lastUpdateTime"] = now
+        if not condition.get("lastTransitionTime"):
+            previous = next((c for c in old if c.get("type") == condition.get("type")), None)
+            if previous is not None and previous.get("status") == condition.get("status") \
+                    and previous.get("lastTransitionTime"):
+                condition["lastTransitionTime"] = previous["lastTransitionTime"]
+            else:
+                condition["lastTransitionTime"] = now
+    return conditions
+
+
+def _approval_errors(conditions: list[dict], old: list[dict]) -> list[dict]:
+    causes: list[dict] = []
+    seen: set[str] = set()
+    has = {"Approved": False, "Denied": False}
+    for index, condition in enumerate(conditions):
+        path = f"status.conditions[{index}]"
+        kind, state = str(condition.get("type") or ""), str(condition.get("status") or "")
+        if not kind:
+            causes.append({"reason": "FieldValueRequired", "message": "Required value", "field": f"{path}.type"})
+        if state not in ("True", "False", "Unknown"):
+            causes.append({"reason": "FieldValueNotSupported", "field": f"{path}.status",
+                           "message": f'Unsupported value: "{state}": supported values: "False", "True", "Unknown"'})
+        if kind in seen:
+            causes.append({"reason": "FieldValueDuplicate", "message": f'Duplicate value: "{kind}"',
+                           "field": f"{path}.type"})
+        seen.add(kind)
+        if kind in _ONCE_TRUE and state != "True":
+            causes.append({"reason": "FieldValueInvalid", "field": f"{path}.status",
+                           "message": f'Invalid value: "{state}": {kind} condition may only be set to True'})
+        if kind in has:
+            has[kind] = True
+            if has["Approved"] and has["Denied"]:
+                causes.append({"reason": "FieldValueInvalid", "field": f"{path}.type",
+                               "message": f'Invalid value: "{kind}": Approved and Denied conditions are mutually '
+                                          "exclusive"})
+    for kind in _ONCE_TRUE:
+        if any(c.get("type") == kind for c in old) and kind not in seen:
+            causes.append({"reason": "FieldValueForbidden", "field": "status.conditions",
+                           "message": f'Forbidden: updates may not remove a condition of type "{kind}"'})
+    return causes
 
 
 # ------------------------------------------------------------------ scale
@@ -375,3 +470,100 @@ def _ephemeral_causes(pod: dict, containers: list) -> list[dict]:
                            "message": f"Forbidden: existing ephemeral containers {json.dumps(name)} may not be "
                                       "changed\n"})
     return causes
+
+
+# ------------------------------------------------------------------ serviceaccounts/token (TokenRequest)
+
+# kube-apiserver's defaults: --api-audiences falls back to the issuer, which kind and kubeadm set to this
+TOKEN_ISSUER = "https://kubernetes.default.svc.cluster.local"
+_MIN_TOKEN_SECONDS = 600  # authentication/validation: MinTokenAgeSec
+_MAX_TOKEN_SECONDS = 1 << 32
+
+
+async def _token(handlers, request: web.Request, target) -> web.Response:
+    """POST serviceaccounts/NAME/token (TokenREST.Create in pkg/registry/core/serviceaccount/storage): the
+    service account and any bound Pod, Secret or Node must exist; audiences default to the server's,
+    expirationSeconds to an hour (SetDefaults_TokenRequestSpec); the answer is the request with its
+    metadata filled in and a status holding an RS256-shaped JWT and its expiry."""
+    import base64
+    import datetime
+    import secrets as random_bytes
+    import uuid
+
+    from .objects import decode_request, encode
+
+    body = decode_request(await request.read(), request.headers.get("Content-Type"))
+    body = body if isinstance(body, dict) else {}
+    metadata = body.get("metadata") or {}
+    spec = body.get("spec") or {}
+    name, namespace = target.name, target.namespace
+    group_kind = ("TokenRequest", "authentication.k8s.io")
+    if metadata.get("name") and metadata["name"] != name:
+        raise StatusError(status.invalid(*group_kind, name, [_invalid("metadata.name", metadata["name"],
+                                                                      "must match the service account name if specified")]))
+    if metadata.get("namespace") and metadata["namespace"] != namespace:
+        raise StatusError(status.invalid(*group_kind, name, [_invalid(
+            "metadata.namespace", metadata["namespace"], "must match the service account namespace if specified")]))
+    store, catalog = handlers.store, handlers.catalog
+    account = store.get(target.info, namespace, name)
+    audiences = list(spec.get("audiences") or []) or [TOKEN_ISSUER]
+    expiration = spec.get("expirationSeconds")
+    expiration = 3600 if expiration is None else int(expiration)
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    causes = []
+    if expiration < _MIN_TOKEN_SECONDS:
+        causes.append(_invalid("spec.expirationSeconds", expiration, "may not specify a duration less than 10 minutes"))
+    if expiration > _MAX_TOKEN_SECONDS:
+        causes.append(_invalid("spec.expirationSeconds", expiration, "may not specify a duration larger than 2^32 seconds"))
+    if causes:
+        raise StatusError(status.invalid(*group_kind, "", causes))
+    claims_bound: dict = {}
+    ref = spec.get("boundObjectRef")
+    if ref:
+        api_version, kind, ref_name = ref.get("apiVersion") or "", ref.get("kind") or "", ref.get("name") or ""
+        group = api_version.rpartition("/")[0] if "/" in api_version else ""
+        resources = {"Pod": "pods", "Secret": "secrets", "Node": "nodes"}
+        if group or kind not in resources:
+            version = api_version.rpartition("/")[2]
+            raise StatusError(status.bad_request(f"cannot bind token to object of type {group}/{version}, "
+                                                 f"Kind={kind}"))
+        info = catalog.lookup("", "v1", resources[kind])
+        bound = store.get(info, namespace if kind != "Node" else None, ref_name)
+        if kind == "Pod" and (bound.get("spec") or {}).get("serviceAccountName") != name:
+            raise StatusError(status.bad_request(f'cannot bind token for serviceaccount "{name}" to pod running with '
+                                                 f"different serviceaccount name."))
+        uid = bound["metadata"].get("uid", "")
+        if ref.get("uid") and ref["uid"] != uid:
+            raise StatusError(status.conflict(kind, "", ref_name,
+                                              f"the UID in the bound object reference ({ref['uid']}) does not match "
+                                              "the UID in record. The object might have been deleted and then "
+                                              "recreated"))
+        claims_bound[kind.lower()] = {"name": ref_name, "uid": uid}
+        if kind == "Pod" and (bound.get("spec") or {}).get("nodeName"):
+            claims_bound["node"] = {"name": bound["spec"]["nodeName"]}
+    issued = int(now.timestamp())
+    claims = {"aud": audiences, "exp": issued + expiration, "iat": issued, "iss": TOKEN_ISSUER,
+              "jti": str(uuid.uuid4()),
+              "kubernetes.io": {"namespace": namespace, **claims_bound,
+                                "serviceaccount": {"name": name, "uid": account["metadata"].get("uid", "")}},
+              "nbf": issued, "sub": f"system:serviceaccount:{namespace}:{name}"}
+
+    def part(data) -> str:
+        raw = data if isinstance(data, bytes) else json.dumps(data, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    token = ".".join([part({"alg": "RS256", "kid": "pykubectl-testing"}), part(claims),
+                      part(random_bytes.token_bytes(256))])
+    expires = now + datetime.timedelta(seconds=expiration)
+    answer_spec: dict = {"audiences": audiences, "expirationSeconds": expiration, "boundObjectRef": ref or None}
+    answer = {"kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
+              "metadata": {"name": name, "namespace": namespace,
+                           "creationTimestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ")},
+              "spec": answer_spec,
+              "status": {"token": token, "expirationTimestamp": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}}
+    return encode(answer, 201)
+
+
+def _invalid(field: str, value, detail: str) -> dict:
+    shown = f'"{value}"' if isinstance(value, str) else str(value)
+    return {"reason": "FieldValueInvalid", "message": f"Invalid value: {shown}: {detail}", "field": field}
