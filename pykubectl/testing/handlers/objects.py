@@ -15,7 +15,7 @@ from aiohttp import web
 from .. import admission, patching, selectors, status, tables
 from ..status import StatusError
 
-SUBRESOURCES_NAMESPACED = "status|scale|eviction|binding|ephemeralcontainers|resize"
+SUBRESOURCES_NAMESPACED = "status|scale|eviction|binding|ephemeralcontainers|resize|token"
 SUBRESOURCES_CLUSTER = "status|scale|approval|finalize"
 NOT_FOUND = status.status(404, "NotFound", "the server could not find the requested resource", {})
 
