@@ -151,9 +151,11 @@ class Reconciled:
 def _merge(*maps) -> dict | None:
     out = None
     for m in maps:
-        if m is not None and out is None:
+        if m is None:
+            continue
+        if out is None:
             out = {}
-        out.update(m or {})
+        out.update(m)
     return out
 
 
