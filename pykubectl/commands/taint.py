@@ -199,7 +199,8 @@ def _run_taint(options: TaintOptions, session, resources, to_add, to_remove, dry
             # taint's ToPrinter sets the operation after the dry-run suffix was applied: none is shown
             out.write(to_name(result, operation))
         else:
-            out.write(printer(result))
+            # the server's answer is decoded into a typed Node; a client dry run prints the patched map
+            out.write(printer(result, typed=dry_run != "client"))
         out.flush()
     error = collected_error(errors)
     if error is not None:
@@ -216,13 +217,17 @@ def _printer(options: TaintOptions):
     if not output:
         return None
     from pykubectl.printing.registry import object_printer
-
-    typed = output.lower() == "json"  # the typed Node marshals in struct order; other printers see a map
-    printer = object_printer(output, template_argument=options.template,
-                             allow_missing_keys=options.allow_missing_template_keys,
-                             show_managed_fields=options.show_managed_fields, sort_keys=not typed)
-    if not typed:
-        return printer
     from pykubectl.resources.taints import typed_node
 
-    return lambda obj: printer(typed_node(obj))
+    def make(sort_keys: bool):
+        return object_printer(output, template_argument=options.template,
+                              allow_missing_keys=options.allow_missing_template_keys,
+                              show_managed_fields=options.show_managed_fields, sort_keys=sort_keys)
+
+    as_map, as_struct = make(True), make(False)
+    struct_order = output.lower() == "json"  # a typed Node marshals in struct order; other printers see a map
+
+    def emit(obj: dict, typed: bool) -> str:
+        return as_struct(typed_node(obj)) if typed and struct_order else as_map(obj)
+
+    return emit
