@@ -33,6 +33,9 @@ METADATA_DOC = ("Standard object's metadata. More info: https://git.k8s.io/commu
                 "sig-architecture/api-conventions.md#metadata")
 PATCH_TYPES = ("application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json",
                "application/strategic-merge-patch+json")
+# Custom resources take no strategic merge patch, and their published PATCH operations say so (kubectl's
+# apply reads this to choose a JSON merge patch for them).
+CUSTOM_PATCH_TYPES = PATCH_TYPES[:3]
 
 
 def _definitions_path() -> str:
@@ -268,6 +271,7 @@ class OpenAPIBuilder:
             shared.append(_param("namespace", "object name and auth scope, such as for teams and projects",
                                  "path", required=True))
         verbs = set(info.verbs)
+        patch_types = CUSTOM_PATCH_TYPES if info.crd_name else PATCH_TYPES
 
         def op(action: str, description: str, schema: str | None, extra: list | None = None,
                body: str | tuple | None = None, target_gvk: dict = gvk) -> dict:
@@ -306,7 +310,7 @@ class OpenAPIBuilder:
             one["put"] = op("put", f"replace the specified {info.kind}", kind_schema, writes, kind_schema)
         if "patch" in verbs:
             one["patch"] = op("patch", f"partially update the specified {info.kind}", kind_schema,
-                              [*writes, FORCE], PATCH_TYPES)
+                              [*writes, FORCE], patch_types)
         if "delete" in verbs:
             one["delete"] = op("delete", f"delete a {info.kind}", META + "Status", [DRY_RUN])
         name_param = _param("name", f"name of the {info.kind}", "path", required=True)
@@ -326,7 +330,7 @@ class OpenAPIBuilder:
                 method = {"get": "get", "update": "put", "patch": "patch", "create": "post",
                           "delete": "delete"}[verb]
                 extra = {"put": writes, "post": writes, "patch": [*writes, FORCE]}.get(method)
-                body = PATCH_TYPES if method == "patch" else (sub_schema if method in ("put", "post") else None)
+                body = patch_types if method == "patch" else (sub_schema if method in ("put", "post") else None)
                 entry[method] = op(action, f"{verb} {sub.name} of the specified {info.kind}", sub_schema,
                                    None if connect else extra, None if connect else body, sub_gvk)
             entry["parameters"] = [name_param, *shared]
