@@ -62,14 +62,16 @@ class MetricsHandler:
         except StatusError as exc:
             return _json(exc.body, exc.code)
         pods = self.cluster.list("", "pods")
+        # only nodes with a (simulated) kubelet are scraped: a Node object alone has no metrics
         items = [metrics.node_metrics(self.cluster, node, pods) for node in self.cluster.list("", "nodes")
-                 if match(node["metadata"].get("labels") or {})]
+                 if node["metadata"]["name"] in self.cluster.node_names
+                 and match(node["metadata"].get("labels") or {})]
         return _json(_list("NodeMetricsList", items))
 
     async def node(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         node = self.cluster.get("", "nodes", None, name)
-        if node is None:
+        if node is None or name not in self.cluster.node_names:
             return _json(status.not_found("nodemetrics", "metrics.k8s.io", name), 404)
         return _json(metrics.node_metrics(self.cluster, node, self.cluster.list("", "pods")))
 
