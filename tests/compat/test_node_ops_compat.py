@@ -69,7 +69,7 @@ class Nodes:
                       for p in self.http.get("/api/v1/pods").json()["items"])
         return {"nodes": nodes, "pods": pods}
 
-    def compare(self, args, setup=lambda nodes: None, normalise=lambda text: text) -> None:
+    def compare(self, args, setup=lambda nodes: None, normalise=lambda text: text) -> tuple[str, str, int]:
         """Both tools on the same fresh setup: output, exit code and resulting state must agree."""
         results = []
         for run in (self.runners.kubectl, self.runners.pykubectl):
@@ -82,6 +82,7 @@ class Nodes:
         (expected, expected_state), (actual, actual_state) = results
         assert actual == expected, (args, expected, actual)
         assert actual_state == expected_state, (args, expected_state, actual_state)
+        return expected
 
 
 POD_HASH = re.compile(r"\b(web|agent|solo)-([a-z0-9]{8,10}-)?[a-z0-9]{5}\b")
@@ -216,3 +217,144 @@ TAINT_CASES = [
 @pytest.mark.parametrize("args", TAINT_CASES, ids=" ".join)
 def test_taint_matches_kubectl(nodes, args):
     nodes.compare(("taint", *args), setup=_taint_setup, normalise=normalise_text)
+
+
+# -- drain ----------------------------------------------------------------------------------------------
+
+ON_NODE02 = {"nodeSelector": {"kubernetes.io/hostname": "node02"}, "terminationGracePeriodSeconds": 1}
+
+
+def _container() -> list[dict]:
+    return [{"name": "c", "image": "nginx"}]
+
+
+def _daemonset(nodes: Nodes) -> None:
+    nodes.create("/apis/apps/v1/namespaces/default/daemonsets", {
+        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+        "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                 "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": _container()}}}})
+
+
+def _deployment(nodes: Nodes, name: str = "web", replicas: int = 1) -> None:
+    nodes.create("/apis/apps/v1/namespaces/default/deployments", {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                 "template": {"metadata": {"labels": {"app": name}},
+                              "spec": {**ON_NODE02, "containers": _container()}}}})
+
+
+def _pod(nodes: Nodes, name: str, empty_dir: bool = False) -> None:
+    spec = {"nodeName": "node02", "terminationGracePeriodSeconds": 1, "containers": _container()}
+    if empty_dir:
+        spec["volumes"] = [{"name": "scratch", "emptyDir": {}}]
+    nodes.create("/api/v1/namespaces/default/pods", {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                                                     "spec": spec})
+
+
+def _pdb(nodes: Nodes, **spec) -> None:
+    nodes.create("/apis/policy/v1/namespaces/default/poddisruptionbudgets", {
+        "apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "guard"},
+        "spec": {"selector": {"matchLabels": {"app": "web"}}, **spec}})
+
+
+def _ready(nodes: Nodes) -> None:
+    """Wait until every pod runs and is ready (a PDB counts only healthy pods)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        nodes.server.settle()
+        pods = nodes.http.get("/api/v1/pods").json()["items"]
+        if all(any(c.get("type") == "Ready" and c.get("status") == "True"
+                   for c in (p.get("status") or {}).get("conditions") or []) for p in pods):
+            return
+        time.sleep(0.1)
+    raise AssertionError("the setup's pods did not become ready")
+
+
+EVICTION_LINE = re.compile(r"^(evicting pod |pod/|error when evicting )")
+
+
+def _drain_text(text: str) -> str:
+    """Generated names masked; the lines kubectl's concurrent evictions write in any order are sorted in place."""
+    from tests.conftest import strip_klog
+
+    lines = _stable(strip_klog(text)).splitlines(keepends=True)
+    positions = [i for i, line in enumerate(lines) if EVICTION_LINE.match(line)]
+    for i, line in zip(positions, sorted(lines[i] for i in positions), strict=True):
+        lines[i] = line
+    return "".join(lines)
+
+
+def _ds_and_web(nodes):
+    _daemonset(nodes)
+    _deployment(nodes, replicas=2)
+    _ready(nodes)
+
+
+def _unmanaged(nodes):
+    _deployment(nodes)
+    _pod(nodes, "lonely")
+    _ready(nodes)
+
+
+def _scratch(nodes):
+    _pod(nodes, "scratch", empty_dir=True)
+    _ready(nodes)
+
+
+DRAIN_CASES = [
+    (("node02",), _ds_and_web),
+    (("node02", "--ignore-daemonsets"), _ds_and_web),
+    (("node02", "--ignore-daemonsets", "--dry-run=client"), _ds_and_web),
+    (("node02", "--ignore-daemonsets", "--dry-run=server"), _ds_and_web),
+    (("node02", "--ignore-daemonsets", "--disable-eviction", "--grace-period=0"), _ds_and_web),
+    (("node02", "--ignore-daemonsets", "--pod-selector=app=agent"), _ds_and_web),
+    (("node02", "--ignore-daemonsets", "--pod-selector=app=web", "--chunk-size=1"), _ds_and_web),
+    (("node02", "--pod-selector=app in (a,b"), _ds_and_web),
+    (("node02",), _unmanaged),
+    (("node02", "--force"), _unmanaged),
+    (("node02", "--force"), _scratch),
+    (("node02", "--force", "--delete-emptydir-data"), _scratch),
+    (("node02", "--delete-emptydir-data"), _scratch),
+    (("-l", "kubernetes.io/hostname=node02", "--force"), _unmanaged),
+    (("node01", "node02", "--force"), _unmanaged),
+    (("node02", "nope"), _unmanaged),
+    ((), _unmanaged),
+    (("node02", "-l", "a=b"), _unmanaged),
+    (("node02", "--timeout=soon"), _unmanaged),
+]
+
+
+@pytest.mark.parametrize(("args", "setup"), DRAIN_CASES, ids=[" ".join(a) or "-" for a, _ in DRAIN_CASES])
+def test_drain_matches_kubectl(nodes, args, setup):
+    nodes.compare(("drain", *args), setup=setup, normalise=_drain_text)
+
+
+def test_drain_with_daemonsets_ignored_evicts_the_rest(nodes):
+    """issue 4's missing check: the DaemonSet pod stays (with kubectl's warning), the deployment's pods go."""
+    out, err, code = nodes.compare(("drain", "node02", "--ignore-daemonsets"), setup=_ds_and_web,
+                                   normalise=_drain_text)
+    assert code == 0 and err == "Warning: ignoring DaemonSet-managed Pods: default/agent-XXXXX\n", err
+    assert out.count("evicted\n") == 2 and out.endswith("node/node02 drained\n"), out
+    out, err, code = nodes.compare(("drain", "node02"), setup=_ds_and_web, normalise=_drain_text)
+    assert code == 1 and "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)" in err
+
+
+def test_drain_blocked_by_a_disruption_budget_then_allowed(nodes):
+    """A budget that allows no disruption: kubectl retries every 5 s and gives up at --timeout with its summary.
+    Once the budget allows one, the same drain succeeds."""
+    def blocked(n):
+        _deployment(n)
+        _pdb(n, minAvailable=1)
+        _ready(n)
+
+    def allowed(n):
+        _deployment(n)
+        _pdb(n, maxUnavailable=1)
+        _ready(n)
+
+    out, err, code = nodes.compare(("drain", "node02", "--timeout=2s"), setup=blocked, normalise=_drain_text)
+    assert code == 1 and "(will retry after 5s): Cannot evict pod as it would violate" in err, err
+    assert "global timeout reached: 2s" in err and "There are pending nodes to be drained:\n node02\n" in err
+    out, err, code = nodes.compare(("drain", "node02", "--timeout=20s"), setup=allowed, normalise=_drain_text)
+    assert (code, err) == (0, "")
+    assert out == "node/node02 cordoned\nevicting pod default/web-HASH-XXXXX\npod/web-HASH-XXXXX evicted\nnode/node02 drained\n"
