@@ -301,6 +301,20 @@ def _scratch(nodes):
     _ready(nodes)
 
 
+def _held(nodes, deleting: bool = False):
+    """An unmanaged pod whose finalizer keeps it after its deletion (optionally already deleted 2 s ago)."""
+    nodes.create("/api/v1/namespaces/default/pods", {
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "held", "finalizers": ["example.com/hold"]},
+        "spec": {"nodeName": "node02", "terminationGracePeriodSeconds": 1, "containers": _container()}})
+    _ready(nodes)
+    if deleting:
+        response = nodes.http.request("DELETE", "/api/v1/namespaces/default/pods/held",
+                                      json={"gracePeriodSeconds": 0})  # deletionTimestamp: now
+        assert response.status_code == 200, response.text
+        nodes.server.settle()
+        time.sleep(2.1)
+
+
 DRAIN_CASES = [
     (("node02",), _ds_and_web),
     (("node02", "--ignore-daemonsets"), _ds_and_web),
@@ -321,6 +335,9 @@ DRAIN_CASES = [
     ((), _unmanaged),
     (("node02", "-l", "a=b"), _unmanaged),
     (("node02", "--timeout=soon"), _unmanaged),
+    (("node02", "--force", "--disable-eviction", "--timeout=2s"), _held),
+    (("node02", "--force", "--timeout=2s"), _held),
+    (("node02", "--force", "--skip-wait-for-delete-timeout=1"), lambda n: _held(n, deleting=True)),
 ]
 
 
