@@ -366,14 +366,44 @@ def apply_profile(profile: str, pod: dict, name: str, style: str, keep: Keep) ->
         _share_processes(pod)
 
 
+_MERGE_KEYS = {"env": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath", "ports": "containerPort",
+               "resizePolicy": "resourceName"}
+
+
+def _merge(original, patch, key: str = ""):
+    """A strategic merge of a corev1.Container: maps merge, keyed lists merge by their key, the rest is replaced."""
+    if isinstance(original, dict) and isinstance(patch, dict):
+        merged = dict(original)
+        for k, v in patch.items():
+            if v is None:
+                merged.pop(k, None)
+            elif k in merged:
+                merged[k] = _merge(merged[k], v, k)
+            else:
+                merged[k] = v
+        return merged
+    merge_key = _MERGE_KEYS.get(key)
+    if merge_key and isinstance(original, list) and isinstance(patch, list):
+        merged_list = [dict(item) if isinstance(item, dict) else item for item in original]
+        for item in patch:
+            if not isinstance(item, dict):
+                merged_list.append(item)
+                continue
+            for index, existing in enumerate(merged_list):
+                if isinstance(existing, dict) and existing.get(merge_key) == item.get(merge_key):
+                    merged_list[index] = _merge(existing, item)
+                    break
+            else:
+                merged_list.append(item)
+        return merged_list
+    return patch
+
+
 def _apply_custom(container: dict, custom: dict | None) -> dict:
+    """applyCustomProfile: the --custom partial container merged into the debug container."""
     if not custom:
         return container
-    from pykubectl.resources.patches import apply_strategic_merge_patch
-
-    patched = apply_strategic_merge_patch({"spec": {"containers": [container]}},
-                                          {"spec": {"containers": [{**custom, "name": container.get("name")}]}})
-    return patched["spec"]["containers"][0]
+    return _merge(container, {**custom, "name": container.get("name")})
 
 
 def _command(container: dict, spec: DebugSpec) -> None:
