@@ -202,7 +202,7 @@ def decode_object(body: bytes, decoder: Decoder | None = None) -> dict:
     type_meta = {n: v.decode() for n, _, v in fields(envelope.get(1, b""))}
     api_version, kind = type_meta.get(1, ""), type_meta.get(2, "")
     group, _, version = api_version.rpartition("/")
-    if api_version == "v1" and kind in ("DeleteOptions", "Status", "ListOptions"):
+    if kind in ("DeleteOptions", "Status", "ListOptions"):  # meta/v1 kinds, registered in every group version
         name = f"meta/v1.{kind}"
     else:
         name = f"{package_for(group, version)}.{kind}"

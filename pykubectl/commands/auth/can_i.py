@@ -146,12 +146,10 @@ def _target(argument: str, session, warn) -> Target:
     resource_arg, _, name = argument.partition("/")
     if resource_arg == "*":
         return Target(resource="*", name=name, namespaced=True)
-    from pykubectl.errors import ResourceTypeNotFound
-
     lowered = resource_arg.lower()
     try:
         mapping = session.mapper.resource_for(lowered)
-    except ResourceTypeNotFound:
+    except KubectlError:  # no such type, or discovery failed (e.g. Forbidden): kubectl warns and asks anyway
         resource, _, group = lowered.partition(".")
         if lowered not in NON_STANDARD_RESOURCES:
             if group:

@@ -125,7 +125,36 @@ def _printer(options: ReconcileOptions, dry_run: bool):
         return lambda obj: to_name(obj, operation)
     return object_printer(options.output, template_argument=options.template,
                           allow_missing_keys=options.allow_missing_template_keys,
-                          show_managed_fields=options.show_managed_fields)
+                          show_managed_fields=options.show_managed_fields, sort_keys=False, yaml_separators=True)
+
+
+_META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+               "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+               "ownerReferences", "finalizers", "managedFields")
+_TOP_ORDER = ("kind", "apiVersion", "metadata", "subjects", "roleRef", "rules", "aggregationRule")
+_RULE_ORDER = ("verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs")
+_SUBJECT_ORDER = ("kind", "apiGroup", "name", "namespace")
+_ROLE_REF_ORDER = ("apiGroup", "kind", "name")
+
+
+def _ordered(obj: dict, order: tuple[str, ...]) -> dict:
+    return {key: obj[key] for key in order if key in obj and obj[key] not in (None, "", [], {})}
+
+
+def typed(obj: dict) -> dict:
+    """The object as kubectl holds it (a typed rbac/v1 struct): Go field order, empty fields gone, and
+    metadata.creationTimestamp always present."""
+    out = _ordered(obj, _TOP_ORDER)
+    meta = _ordered(obj.get("metadata") or {}, _META_ORDER)
+    meta.setdefault("creationTimestamp", None)
+    out["metadata"] = {key: meta[key] for key in _META_ORDER if key in meta}
+    if obj.get("kind") in ("Role", "ClusterRole"):  # `json:"rules"`, without omitempty
+        out["rules"] = [_ordered(rule, _RULE_ORDER) for rule in obj.get("rules") or []] or None
+    if "subjects" in out:
+        out["subjects"] = [_ordered(subject, _SUBJECT_ORDER) for subject in out["subjects"]]
+    if "roleRef" in obj:
+        out["roleRef"] = _ordered(obj["roleRef"] or {}, _ROLE_REF_ORDER)
+    return {key: out[key] for key in _TOP_ORDER if key in out}
 
 
 def _reconcile_one(obj: dict, options: ReconcileOptions, dry_run: bool, enforced_namespace: str | None,
@@ -158,7 +187,7 @@ def _reconcile_one(obj: dict, options: ReconcileOptions, dry_run: bool, enforced
         except _ConflictError as exc:
             if attempt == CONFLICT_STEPS - 1:
                 raise exc.error from None
-    streams.out.write(printer(result.obj))
+    streams.out.write(printer(typed(result.obj)))
     streams.out.flush()
     _report(result, options, streams.err, rbac)
 

@@ -42,6 +42,7 @@ class WhoAmIOptions:
 @pflag.string("-o", "--output", help="Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).")
 @pflag.boolean("--show-managed-fields", help="If true, keep the managedFields when printing objects in JSON or YAML format.")
 @pflag.string("--template", help="Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].")
+@click.argument("args", nargs=-1)  # cobra declares no Args check: kubectl ignores them
 def command(**params) -> None:
     run(WhoAmIOptions.from_flags(params), current_session(namespace_first=False))
 
