@@ -185,10 +185,15 @@ def run(options: CertificateOptions, session) -> None:
         if not isinstance(item, Target):
             fetcher.add_error(item, errors)
             continue
-        if item.manifest is None and item.type.namespaced:
-            # the builder has no namespace (none was asked for): a namespaced TYPE/NAME cannot be read
-            errors.append(KubectlError("namespace may not be empty when retrieving a resource by name"))
-            continue
+        if item.type.namespaced:
+            # the builder is given no namespace: a namespaced TYPE/NAME cannot be read, nor a manifest without one
+            if item.manifest is None:
+                errors.append(KubectlError("namespace may not be empty when retrieving a resource by name"))
+                continue
+            if not ((item.manifest.obj.get("metadata") or {}).get("namespace")):
+                gvr = f"{item.type.group}/{item.type.version}, Resource={item.type.plural}"
+                errors.append(KubectlError(f'no namespace set on resource {gvr} "{item.name}"'))
+                continue
         for fetched in fetcher.fetch(item, errors):
             for obj in items_of(fetched.obj):
                 target = Target(fetched.target.type, "", str((obj.get("metadata") or {}).get("name") or ""))
@@ -252,18 +257,11 @@ def _now() -> str:
 
 
 def _printer(options: CertificateOptions):
-    from pykubectl.printing.registry import GENERIC_FORMATS, printer_for
+    from pykubectl.printing.registry import object_printer
     from pykubectl.printing.structured import to_name
 
     if not options.output and not options.template:
         return lambda obj: to_name(obj, options.operation)
-    printer = printer_for(options.output, allowed=GENERIC_FORMATS, template_argument=options.template,
-                          allow_missing_keys=options.allow_missing_template_keys, sort_keys=True)
-    strip = options.output.lower() in ("json", "yaml") and not options.show_managed_fields
-
-    def emit(obj):
-        if strip and "managedFields" in (obj.get("metadata") or {}):
-            obj = {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
-        return printer(obj)
-
-    return emit
+    return object_printer(options.output, template_argument=options.template,
+                          allow_missing_keys=options.allow_missing_template_keys,
+                          show_managed_fields=options.show_managed_fields, yaml_separators=True)

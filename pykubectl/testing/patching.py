@@ -291,9 +291,10 @@ def flatten(obj: dict, subresource: str = "") -> dict[Path, Any]:
     for key, value in obj.items():
         if key in ("apiVersion", "kind"):
             continue
-        if subresource == "status" and key != "status":
+        status_only = subresource in ("status", "approval")  # CSR /approval owns status.conditions
+        if status_only and key != "status":
             continue
-        if subresource != "status" and key == "status":
+        if not status_only and key == "status":
             continue
         if key == "metadata" and isinstance(value, dict):
             value = {k: v for k, v in value.items() if k not in _IGNORED_META}
