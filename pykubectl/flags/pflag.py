@@ -61,25 +61,20 @@ KUBECTL_NO_OPT_DEFAULTS = {"dry-run": "unchanged", "validate": "strict", "cascad
 
 
 def _dry_run_warning(ctx, param, value):
-    """GetDryRunStrategy's deprecation warnings (cmd/util/helpers.go), a klog.Warning line on stderr."""
-    if isinstance(value, str):
-        if value == "unchanged":
-            _klog_warning(ctx, "helpers.go:702", "--dry-run is deprecated and can be replaced with --dry-run=client.")
-        elif value in _TRUE or value in _FALSE:
-            line, strategy = ("helpers.go:716", "client") if value in _TRUE else ("helpers.go:719", "none")
-            _klog_warning(ctx, line, f"--dry-run={value} is deprecated (boolean value) and can be replaced with "
-                                     f"--dry-run={strategy}.")
-    return value
-
-
-def _klog_warning(ctx, where: str, message: str) -> None:
-    import os
-    import time
+    """Route GetDryRunStrategy's deprecation warnings (a klog.Warning line, cmd/util/helpers.go) to this
+    invocation's stderr; resources/dry_run.parse_dry_run writes them when the command reads its strategy."""
+    from pykubectl.resources.dry_run import set_deprecation_sink
 
     state = ctx.find_root().obj if ctx is not None else None
     err = getattr(getattr(state, "streams", None), "err", None)
-    if err is None:
-        return
+    set_deprecation_sink(None if err is None else lambda where, message: _klog_warning(err, where, message))
+    return value
+
+
+def _klog_warning(err, where: str, message: str) -> None:
+    import os
+    import time
+
     now = time.time()
     stamp = time.strftime("%m%d %H:%M:%S", time.localtime(now))
     err.write(f"W{stamp}.{int((now % 1) * 1_000_000):06d} {os.getpid():7d} {where}] {message}\n")

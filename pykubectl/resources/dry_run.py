@@ -15,6 +15,8 @@ API:
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from contextvars import ContextVar
 
 from pykubectl.errors import ApiError, KubectlError
 
@@ -24,15 +26,35 @@ _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _FALSE = ("0", "f", "F", "FALSE", "false", "False")
 
 
+# GetDryRunStrategy logs a klog warning for the deprecated spellings when a command reads its strategy;
+# flags/pflag.py sets the sink (a writer to the invocation's stderr) when it parses --dry-run.
+_DEPRECATION_SINK: ContextVar[Callable[[str, str], None] | None] = ContextVar("dry_run_deprecation", default=None)
+
+
+def set_deprecation_sink(sink: Callable[[str, str], None] | None) -> None:
+    _DEPRECATION_SINK.set(sink)
+
+
+def _deprecated(where: str, message: str) -> None:
+    sink = _DEPRECATION_SINK.get()
+    if sink is not None:
+        sink(where, message)
+
+
 def parse_dry_run(value: str | None) -> str:
     value = value if value is not None else "none"
     if value in _TRUE:
+        _deprecated("helpers.go:716", f"--dry-run={value} is deprecated (boolean value) and can be replaced with "
+                                      "--dry-run=client.")
         return "client"
     if value in _FALSE:
+        _deprecated("helpers.go:719", f"--dry-run={value} is deprecated (boolean value) and can be replaced with "
+                                      "--dry-run=none.")
         return "none"
     if value in ("client", "server", "none"):
         return value
     if value == "unchanged":  # the bare flag (NoOptDefVal)
+        _deprecated("helpers.go:702", "--dry-run is deprecated and can be replaced with --dry-run=client.")
         return "client"
     raise KubectlError(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
 

@@ -112,4 +112,30 @@ def command(ctx, **params) -> None:
     else:
         obj["rules"] = _rbac.policy_rules(mapper or session.mapper, verbs, resources, resource_names,
                                           non_resource_urls)
+    if aggregation and prepared.dry_run != "client":
+        _send_aggregated(session, prepared, obj)
+        return
     prepared.send(session, obj, cluster_path("rbac.authorization.k8s.io/v1", "clusterroles"))
+
+
+def _send_aggregated(session, prepared, obj: dict) -> None:
+    """kubectl's typed ClusterRole always has `rules` (no omitempty), even as null; the wire body leaves a null
+    out, as the protobuf kubectl sends cannot hold one, and the answer is printed with it put back."""
+    from pykubectl.commands.create._common import cluster_path
+    from pykubectl.resources.dry_run import with_typed_last_applied, write_params
+
+    body = {k: v for k, v in obj.items() if k != "rules"}
+    if prepared.options.save_config:
+        body = with_typed_last_applied(obj)
+        body.pop("rules", None)
+    params = write_params(prepared.options.field_manager, prepared.dry_run, prepared.validation)
+    created = session.client.request_json("POST", cluster_path("rbac.authorization.k8s.io/v1", "clusterroles"),
+                                          params, json=body)
+    typed: dict = {}
+    for key, value in created.items():
+        if key == "aggregationRule":
+            typed["rules"] = created.get("rules")
+        if key != "rules":
+            typed[key] = value
+    typed.setdefault("rules", created.get("rules"))
+    prepared.print(session, typed)
