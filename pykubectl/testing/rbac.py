@@ -295,7 +295,8 @@ class RBACAuthorizer:
             roles[role["metadata"]["name"]] = role
         return roles
 
-    def _cluster_role_rules(self, name: str, roles: dict[str, dict] | None = None) -> list[dict]:
+    def _cluster_role_rules(self, name: str, roles: dict[str, dict] | None = None,
+                            seen: frozenset[str] = frozenset()) -> list[dict]:
         roles = roles if roles is not None else self._all_cluster_roles()
         role = roles.get(name)
         if role is None:
@@ -303,15 +304,16 @@ class RBACAuthorizer:
         aggregation = role.get("aggregationRule")
         if not aggregation or not aggregation.get("clusterRoleSelectors"):
             return list(role.get("rules") or [])
-        # the clusterrole-aggregation controller: the rules of every selected role, each once, by role name
+        # the clusterrole-aggregation controller, run to convergence: the rules of every selected role (its own
+        # aggregated rules when it aggregates too), each rule once, roles by name
         rules: list[dict] = []
+        seen = seen | {name}
         for other_name in sorted(roles):
-            other = roles[other_name]
-            if other_name == name:
+            if other_name in seen:
                 continue
-            labels = (other.get("metadata") or {}).get("labels") or {}
+            labels = (roles[other_name].get("metadata") or {}).get("labels") or {}
             if any(_label_selector_matches(s, labels) for s in aggregation["clusterRoleSelectors"]):
-                for rule in other.get("rules") or []:
+                for rule in self._cluster_role_rules(other_name, roles, seen):
                     if rule not in rules:
                         rules.append(rule)
         return rules
