@@ -188,6 +188,10 @@ POD_CASES = [
     ("top", "pod", "multi", "--containers", "--sort-by=cpu"),
     ("top", "pod", "api", "-n", "team", "--containers"),
     ("top", "pod", "--use-protocol-buffers=false", "-n", "team"),
+    ("top", "pod", "--field-selector", "metadata.name=multi", "--containers"),
+    ("top", "pod", "-A", "--field-selector", "metadata.namespace!=default"),
+    ("top", "pod", "-A", "--field-selector", "metadata.name!=multi,metadata.namespace==default", "-l", "tier"),
+    ("top", "pod", "--field-selector", "metadata.name=nothing"),
     # nothing there, or not allowed
     ("top", "pod", "-n", "empty"),
     ("top", "pod", "-l", "app=nothing"),

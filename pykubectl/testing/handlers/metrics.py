@@ -80,10 +80,17 @@ class MetricsHandler:
             match = _matcher(request)
         except StatusError as exc:
             return _json(exc.body, exc.code)
+        try:
+            # metrics-server filters pods on metadata.name and metadata.namespace only
+            fields = selectors.field_matcher(selectors.parse_fields(request.query.get("fieldSelector") or ""))
+        except selectors.SelectorError as exc:
+            return _json(status.bad_request(str(exc)), 400)
         namespace = request.match_info.get("namespace")
         items = []
         for pod in self.cluster.list("", "pods", namespace):
-            if match(pod["metadata"].get("labels") or {}):
+            meta = pod["metadata"]
+            if match(meta.get("labels") or {}) and fields({"metadata.name": meta.get("name", ""),
+                                                           "metadata.namespace": meta.get("namespace", "")}):
                 entry = metrics.pod_metrics(self.cluster, pod)
                 if entry is not None:
                     items.append(entry)
