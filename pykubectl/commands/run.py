@@ -143,6 +143,8 @@ def run(options: RunOptions, session) -> None:
     printer = _printer(options, dry_run)
     if not options.args:
         raise UsageError("NAME is required for run", path)
+    if options.pod_running_timeout <= 0:
+        raise UsageError("--pod-running-timeout must be higher than zero", path)
     if not image_reference_valid(options.image):
         raise KubectlError(f'Invalid image name "{options.image}": invalid reference format')
     if options.tty and not options.stdin:
@@ -170,6 +172,11 @@ def run(options: RunOptions, session) -> None:
         service = _service(name, labels, pod_labels, port)
         created.insert(0, _create(session, "services", service, options, dry_run, namespace))
     if attach:
+        if options.expose:  # generateService prints the service as soon as it is made
+            session.streams.out.write(printer(created[0]))
+            if options.output == "yaml":
+                session.streams.out.write("---\n")
+            session.streams.out.flush()
         _attached(session, options, created[-1], created)
         return
     out = session.streams.out

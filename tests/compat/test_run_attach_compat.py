@@ -120,8 +120,17 @@ def test_attach_to_an_always_pod_returns_after_the_session(runners: Runners, sta
     assert result.exit_code == 0
 
 
+def test_expose_prints_the_service_and_rm_deletes_both(runners: Runners, state) -> None:
+    result = _assert_same(runners, state, "exp", ["-i", "--rm", "--restart=Never", "--image=busybox", "--port=80",
+                                                  "--expose", "--", "sh", "-c", "read l; echo \"$l\""],
+                          stdin="served\n")
+    assert result.stdout == 'service/exp created\nserved\npod "exp" deleted\nservice "exp" deleted\n'
+
+
 @pytest.mark.parametrize("args", [
     ["--rm", "--image=busybox"],
+    ["--image=busybox", "--pod-running-timeout=0"],
+    ["-i", "--image=busybox", "--pod-running-timeout=-1s"],
     ["-i", "--dry-run=client", "--image=busybox"],
     ["--attach", "--dry-run=server", "--image=busybox"],
     ["-t", "--image=busybox"],
