@@ -11,6 +11,11 @@ import ssl
 import httpx
 import pytest
 
+from tests.compat.test_edit_compat import SCRIPTS
+from tests.compat.test_edit_compat import check as edit_check
+from tests.compat.test_write_harness import CM, POD, WriteHarness, yaml_text
+from tests.conftest import Runners
+
 pytestmark = pytest.mark.no_simulation
 
 KLOG_HEADER = re.compile(r"^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d{6}\s+\d+ ", re.M)
@@ -279,3 +284,47 @@ def test_boolean_dry_run_warns_with_its_replacement(runners, env):
     assert result.stderr == ("W helpers.go:716] --dry-run=true is deprecated (boolean value) and can be replaced "
                              "with --dry-run=client.\n")
     assert result.stdout == "namespace/foo created (dry run)\n"
+
+
+# -- create --edit (scripted editors, as in test_edit_compat) ------------------------------------------------
+
+EDIT_FILES = {
+    "pod.yaml": yaml_text(POD),
+    "two.yaml": yaml_text(POD, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fresh"},
+                                "data": {"a": "1"}}),
+    "existing.yaml": yaml_text(CM),
+    "other-ns.yaml": yaml_text({**POD, "metadata": {"name": "p9", "namespace": "other"}}),
+}
+
+
+@pytest.fixture
+def edit_harness(kube_apiserver, kubeconfig_file, monkeypatch, tmp_path_factory, tmp_path):
+    if kube_apiserver is None:
+        pytest.skip("differential write tests need the test API server")
+    harness = WriteHarness(kube_apiserver, Runners(tmp_path_factory.mktemp("home"), monkeypatch), kubeconfig_file,
+                           tmp_path)
+    harness.write_files({**SCRIPTS, **EDIT_FILES})
+    for name in SCRIPTS:
+        (tmp_path / name).chmod(0o755)
+    yield harness
+    harness.close()
+
+
+EDIT_CASES = [
+    (("create", "-f", "pod.yaml", "--edit"), "./capture.sh", {"SED": "s/image: nginx/image: busybox/"}),
+    (("create", "-f", "two.yaml", "--edit", "-o", "yaml"), "./capture.sh", {"SED": 's/"1"/"2"/'}),
+    (("create", "-f", "two.yaml", "--edit", "-o", "json"), "./capture.sh", {"SED": 's/"1"/"3"/'}),
+    (("create", "-f", "pod.yaml", "--edit", "--save-config"), "./capture.sh", {"SED": "s/name: c$/name: d/"}),
+    (("create", "-f", "pod.yaml", "--edit"), "./capture.sh", {}),  # no changes: cancelled, nothing created
+    (("create", "-f", "existing.yaml", "--edit"), "./capture.sh", {"SED": 's/"1"/"5"/'}),  # already exists
+    (("create", "-f", "pod.yaml", "--edit"), "./capture.sh", {"SED": "s/namespace: default/namespace: other/"}),
+    (("create", "-f", "pod.yaml", "--edit"), "./empty.sh", {}),
+    (("create", "-f", "pod.yaml", "--edit"), "./fail.sh", {}),
+    (("create", "-f", "pod.yaml", "--edit", "--windows-line-endings"), "./capture.sh", {"SED": "s/nginx/redis/"}),
+    (("create", "-f", "pod.yaml", "--edit", "-o", "name"), "./capture.sh", {}),
+]
+
+
+@pytest.mark.parametrize(("args", "editor", "env"), EDIT_CASES)
+def test_create_edit(edit_harness, args, editor, env):
+    edit_check(edit_harness, args, editor, env)

@@ -95,6 +95,7 @@ class CreateOptions:
     validate_value: str = "strict"
     save_config: bool = False
     edit: bool = False
+    windows_line_endings: bool = False
     raw: str = ""
 
     @classmethod
@@ -109,7 +110,8 @@ class CreateOptions:
             dry_run=params.get("dry_run") if params.get("dry_run") is not None else "none",
             field_manager=params.get("field_manager") if params.get("field_manager") is not None else "kubectl-create",
             validate_value=params.get("validate") if params.get("validate") is not None else "strict",
-            save_config=bool(params.get("save_config")), edit=bool(params.get("edit")), raw=params.get("raw") or "")
+            save_config=bool(params.get("save_config")), edit=bool(params.get("edit")), raw=params.get("raw") or "",
+            windows_line_endings=bool(params.get("windows_line_endings")))
 
     def validate(self) -> None:
         if self.args:
@@ -187,11 +189,14 @@ def run(options: CreateOptions, session) -> None:
                               session.streams.stdin).decode("utf-8", "replace"))
         out.flush()
         return
-    if options.edit:
-        raise KubectlError("create --edit is not supported by pykubectl yet")
     dry_run = parse_dry_run(options.dry_run)
     validation = validation_directive(options.validate_value)
     printer = _printer(options, dry_run)
+    if options.edit:
+        from pykubectl.commands.create._edit import run_edit
+
+        run_edit(options, session)
+        return
     namespace = session.namespace
     explicit = bool(session.overrides.namespace)
     request = SelectionRequest(filenames=options.filenames, kustomize=options.kustomize, recursive=options.recursive,
