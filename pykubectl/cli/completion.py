@@ -215,6 +215,8 @@ class Flags:
         self.inherited = [f for f in inherited if f.long not in {g.long for g in self.local}]
         self.help = Flag("help", "h", False, f"help for {node.path[-1]}")
         every = [*self.inherited, *self.local, self.help]
+        if node.plugin:  # cobra adds no --help to a command that parses no flags (a plugin)
+            every.remove(self.help)
         self.by_long = {f.long: f for f in every}
         self.by_short = {f.short: f for f in every if f.short}
 
@@ -379,7 +381,7 @@ class Engine:
         return flag, to_complete, trimmed, False
 
     def _flag_names(self, flags: Flags, given: dict[str, list[str]], to_complete: str) -> list[str]:
-        local = sorted([*flags.local, flags.help], key=lambda f: f.long)
+        local = sorted([*flags.local, *([] if flags.node.plugin else [flags.help])], key=lambda f: f.long)
         required = [f for f in local if f.required and f.long not in given]
         if required:
             return [c for f in required for c in _name_completions(f, to_complete)]
