@@ -27,7 +27,9 @@ def _without_klog(result):
 def test_impersonation_headers_at_v8(runners, kubeconfig_file):
     result = runners.pykubectl("--kubeconfig", str(kubeconfig_file), "--as=jane", "--as-group=devs",
                                "--as-group=ops", "--as-uid=42", "-v=8", "get", "pods")
-    assert result.exit_code == 0, result.stderr
+    # the server's RBAC authorizer decides as the impersonated jane, who may not list pods
+    assert result.exit_code == 1, result.stderr
+    assert 'Error from server (Forbidden): pods is forbidden: User "jane" cannot list resource "pods"' in result.stderr
     log = result.stderr
     for header in ("    Impersonate-User: jane\n", "    Impersonate-Uid: 42\n",
                    "    Impersonate-Group: devs\n", "    Impersonate-Group: ops\n"):
