@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 import click
@@ -383,10 +384,12 @@ def _watch(options: GetOptions, session, selection, headers) -> None:
     """kubectl's get --watch: the current state (unless --watch-only), then one watch request's events.
 
     Lists resume from the list's resourceVersion; a single object is watched from "0" with a name field
-    selector and its synthetic first ADDED event is not printed. The command ends, with exit code 0, when
-    the server closes the stream (kubectl does not reconnect)."""
+    selector and its synthetic first ADDED event is not printed. When the server ends the stream (its
+    timeout) the watch resumes from the last resourceVersion seen, bookmarks included (kubectl 1.32 exits
+    there instead); a 410 Expired on resuming lists again and prints only what changed. The command ends,
+    with exit code 0, when --request-timeout has passed or the connection is lost."""
     from pykubectl.client.watch import watch
-    from pykubectl.errors import ApiError, TransportError
+    from pykubectl.errors import ApiError, Expired, TransportError
     from pykubectl.printing.table import TableOptions, TablePrinter
     from pykubectl.printing.tabwriter import TabWriter
     from pykubectl.resources.fetching import Fetcher
@@ -443,20 +446,112 @@ def _watch(options: GetOptions, session, selection, headers) -> None:
             params["fieldSelector"] = target.field_selector
         resource_version = str((current.get("metadata") or {}).get("resourceVersion") or "")
     collection = target.type.collection_path(target.namespace or None)
-    events = watch(session.client, collection, params, resource_version, headers=headers, bookmarks=False,
-                   reconnect=False)
-    try:
-        for event in events:
-            if output_objects:
-                out.write(render(event.object, event.type))
-                out.flush()
+    known = _WatchState()
+    for obj in _watch_items(current):
+        known.remember(obj)
+    deadline = None if session.client.timeout is None else time.monotonic() + session.client.timeout
+
+    def emit(obj: dict, event_type: str) -> None:
+        out.write(render(obj, event_type))
+        out.flush()
+
+    while True:
+        try:
+            for event in watch(session.client, collection, params, resource_version, headers=headers,
+                               bookmarks=True, reconnect=False, yield_bookmarks=True):
+                if event.resource_version:
+                    resource_version = event.resource_version
+                if event.type == "BOOKMARK":
+                    continue
+                replay = known.replayed(event.object, event.type)
+                known.remember(event.object, deleted=event.type == "DELETED")
+                if output_objects and not replay:
+                    emit(event.object, event.type)
+                output_objects = True
+        except Expired:
+            # Too old to resume from: list again and print what changed meanwhile (a RetryWatcher's relist).
+            resource_version = _relist(fetcher, selection, known, emit)
             output_objects = True
-    except ApiError as exc:  # an ERROR event: kubectl prints the Status as a row and stops
-        if options.human:
-            out.write(render(exc.status, "ERROR"))
-            out.flush()
-    except TransportError:
-        pass  # a client-side timeout (--request-timeout) or a dropped stream ends kubectl's watch quietly
+            continue
+        except ApiError as exc:  # an ERROR event: kubectl prints the Status as a row and stops
+            if options.human:
+                emit(exc.status, "ERROR")
+            return
+        except TransportError:
+            return  # a client-side timeout (--request-timeout) or a connection lost for good ends quietly
+        if (deadline is not None and time.monotonic() >= deadline) or not resource_version:
+            return
+        # The server ended the stream (its timeout): watch again from the last resourceVersion seen; a replay
+        # from "0" (a single object's watch) is recognised by its resourceVersion and not printed twice.
+
+
+class _WatchState:
+    """What a watch has shown of each object: its last resourceVersion and printable form, by namespace/name."""
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, str], tuple[str, dict]] = {}
+
+    @staticmethod
+    def key(obj: dict) -> tuple[tuple[str, str], str] | None:
+        meta = obj.get("metadata") or {}
+        if obj.get("kind") == "Table":
+            rows = obj.get("rows") or []
+            if len(rows) != 1:
+                return None
+            meta = (rows[0].get("object") or {}).get("metadata") or {}
+        if not meta.get("name"):
+            return None
+        return (meta.get("namespace", ""), meta["name"]), str(meta.get("resourceVersion") or "")
+
+    def replayed(self, obj: dict, event_type: str) -> bool:
+        found = self.key(obj)
+        if found is None or event_type == "DELETED":
+            return False
+        seen = self.objects.get(found[0])
+        return seen is not None and bool(found[1]) and seen[0] == found[1]
+
+    def remember(self, obj: dict, deleted: bool = False) -> None:
+        found = self.key(obj)
+        if found is None:
+            return
+        if deleted:
+            self.objects.pop(found[0], None)
+        else:
+            self.objects[found[0]] = (found[1], obj)
+
+
+def _watch_items(answer: dict) -> list[dict]:
+    """One printable object per item: one-row Tables of a Table, the items of a list, or the object."""
+    if answer.get("kind") == "Table":
+        return [{**answer, "rows": [row]} for row in answer.get("rows") or []]
+    if isinstance(answer.get("items"), list):
+        return list(_typed_items(answer))
+    return [answer]
+
+
+def _relist(fetcher, selection, known: _WatchState, emit) -> str:
+    """List again after a 410; print new and changed objects as ADDED/MODIFIED and vanished ones as DELETED.
+    Returns the list's resourceVersion to watch from."""
+    answers = [item.obj for item in fetcher.visit(selection)]
+    error = fetcher.error()
+    if error is not None:
+        raise error
+    seen: set[tuple[str, str]] = set()
+    resource_version = ""
+    for answer in answers:
+        resource_version = str((answer.get("metadata") or {}).get("resourceVersion") or resource_version)
+        for obj in _watch_items(answer):
+            found = known.key(obj)
+            if found is None:
+                continue
+            seen.add(found[0])
+            before = known.objects.get(found[0])
+            if before is None or before[0] != found[1]:
+                emit(obj, "ADDED" if before is None else "MODIFIED")
+                known.remember(obj)
+    for key in [k for k in known.objects if k not in seen]:
+        emit(known.objects.pop(key)[1], "DELETED")
+    return resource_version or (next(iter(answers), {}).get("metadata") or {}).get("resourceVersion", "")
 
 
 def _generic_watch_renderer(options: GetOptions):

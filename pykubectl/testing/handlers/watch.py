@@ -39,6 +39,11 @@ async def serve(handlers, request: web.Request, target) -> web.StreamResponse:
         timeout = float(query.get("timeoutSeconds") or DEFAULT_TIMEOUT)
     except ValueError:
         raise StatusError(status.bad_request(f"invalid timeoutSeconds {query.get('timeoutSeconds')!r}")) from None
+    # A test knob: `store.max_watch_seconds` ends every watch that soon, as an apiserver's request timeout
+    # (--min-request-timeout) does, so that clients' resumption can be tested.
+    max_watch = getattr(store, "max_watch_seconds", None)
+    if max_watch is not None:
+        timeout = min(timeout, float(max_watch))
     bookmarks = query.get("allowWatchBookmarks", "").lower() in ("true", "1")
     initial_events = query.get("sendInitialEvents", "").lower() in ("true", "1")
     since: int | None = None
@@ -69,6 +74,17 @@ async def serve(handlers, request: web.Request, target) -> web.StreamResponse:
             return tables.partial_metadata(obj, output.group_version)
         return obj
 
+    # A test knob: while `store.watch_gate` (a threading.Event) is clear, a watch that resumes from a
+    # resourceVersion waits before it starts (counted in `store.watch_gate_waiting`), so that a test can change
+    # things while a client is between two watch requests.
+    gate = getattr(store, "watch_gate", None)
+    if gate is not None and since is not None:
+        store.watch_gate_waiting = getattr(store, "watch_gate_waiting", 0) + 1
+        try:
+            while not gate.is_set():
+                await asyncio.sleep(0.01)
+        finally:
+            store.watch_gate_waiting -= 1
     response = web.StreamResponse(status=200, headers={"Content-Type": "application/json",
                                                        "Cache-Control": "no-cache, private"})
     response.enable_chunked_encoding()
