@@ -9,6 +9,8 @@ from typing import Any
 
 KUBELET_VERSION = "v1.32.5"
 CONTAINER_RUNTIME = "containerd://1.7.24"
+LEASE_DURATION = 40  # seconds (the kubelet's --node-lease-duration-seconds default)
+RENEW_INTERVAL = LEASE_DURATION / 4  # the kubelet renews at a quarter of the duration: every 10 s
 UNSCHEDULABLE_TAINT = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
 CAPACITY = {"cpu": "4", "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0",
             "memory": "8039412Ki", "pods": "110"}
@@ -63,14 +65,17 @@ def node_object(cluster: Any, name: str, index: int) -> dict:
 
 def create_nodes(cluster: Any) -> None:
     for index, name in enumerate(cluster.node_names):
-        if cluster.get("", "nodes", None, name) is None:
-            cluster.create("", "nodes", node_object(cluster, name, index))
+        node = cluster.get("", "nodes", None, name)
+        if node is None:
+            node = cluster.create("", "nodes", node_object(cluster, name, index))
         lease_info = cluster.info("coordination.k8s.io", "leases")
         if lease_info is not None and cluster.get("coordination.k8s.io", "leases", "kube-node-lease", name) is None:
+            # The kubelet's node lease, owned by its Node (so it goes when the Node goes).
             cluster.create("coordination.k8s.io", "leases", {
                 "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                "metadata": {"name": name, "namespace": "kube-node-lease"},
-                "spec": {"holderIdentity": name, "leaseDurationSeconds": 40,
+                "metadata": {"name": name, "namespace": "kube-node-lease", "ownerReferences": [
+                    {"apiVersion": "v1", "kind": "Node", "name": name, "uid": node["metadata"]["uid"]}]},
+                "spec": {"holderIdentity": name, "leaseDurationSeconds": LEASE_DURATION,
                          "renewTime": cluster.clock.rfc3339_micro()}})
     cluster.register(NodeController())
 
@@ -88,6 +93,7 @@ class NodeController:
 
     def __init__(self) -> None:
         self._cordoned: dict[str, bool] = {}
+        self._renewed: dict[str, float] = {}  # node → cluster time of its lease's last renewal
 
     def reconcile(self, cluster: Any, event: Any) -> None:
         if event.type == "DELETED":
@@ -118,11 +124,18 @@ class NodeController:
             cluster.record_event(ref, "Normal", reason, f"Node {name} status is now: {reason}", "kubelet", name)
 
     def tick(self, cluster: Any) -> None:
-        # Only in realistic mode: a renewal every tick would churn resourceVersions under the tests.
-        if not cluster.realistic or cluster.info("coordination.k8s.io", "leases") is None:
+        """The kubelets renew their node leases every RENEW_INTERVAL seconds of cluster time (a quarter of the
+        lease duration, as the real kubelet does), in every mode: one small update per node at a time."""
+        if cluster.info("coordination.k8s.io", "leases") is None:
             return
+        now = cluster.clock.now()
         for name in cluster.node_names:
+            if now - self._renewed.setdefault(name, now) < RENEW_INTERVAL:
+                continue
+            self._renewed[name] = now
+
             def renew(lease: dict) -> None:
                 lease.setdefault("spec", {})["renewTime"] = cluster.clock.rfc3339_micro()
 
-            cluster.mutate("coordination.k8s.io", "leases", "kube-node-lease", name, renew)
+            if cluster.get("", "nodes", None, name) is not None:
+                cluster.mutate("coordination.k8s.io", "leases", "kube-node-lease", name, renew, manager="kubelet")
