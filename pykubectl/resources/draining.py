@@ -40,6 +40,13 @@ def select_nodes(session, names, selector: str, chunk_size: int = 500) -> list[d
     """ResourceNames("nodes", names...) plus -l over nodes; every object must be a node."""
     from pykubectl.resources.fetching import items_of
 
+    if not names and not selector:  # `-l ''`: the builder has nothing to visit
+        raise KubectlError("You must provide one or more resources by argument or filename.\n"
+                           "Example resource specifications include:\n"
+                           "   '-f rsrc.yaml'\n"
+                           "   '--filename=rsrc.json'\n"
+                           "   '<resource> <name>'\n"
+                           "   '<resource>'")
     client = session.client
     nodes: list[dict] = []
     node_type = session.mapper.resource_for("nodes")
@@ -52,12 +59,16 @@ def select_nodes(session, names, selector: str, chunk_size: int = 500) -> list[d
             tuples.append((session.mapper.resource_for(resource), object_name))
         else:
             tuples.append((node_type, name))
+    if len({(mapping.group, mapping.plural) for mapping, _ in tuples}) > 1:  # SingleResourceType
+        raise KubectlError("you may only specify a single resource type")
     for mapping, name in tuples:
         namespace = session.namespace if mapping.namespaced else None
         obj = client.get_json(mapping.object_path(name, namespace))
         if (mapping.group, mapping.plural) != ("", "nodes"):
-            raise KubectlError(f'error: expected resource of type node, got "{mapping.group}/{mapping.version}, '
-                               f'Resource={mapping.plural}"')
+            from pykubectl.errors import PlainError  # the message carries its own `error: `
+
+            raise PlainError(f'error: expected resource of type node, got "{mapping.group}/{mapping.version}, '
+                             f'Resource={mapping.plural}"')
         nodes.append(obj)
     if selector:
         params = {"labelSelector": selector}
