@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .app import ADMIN_TOKEN, LIMITED_TOKEN, ServerState, build_app
+from .app import ADMIN_TOKEN, JANE_TOKEN, LIMITED_TOKEN, ServerState, build_app
 from .tls import TLSMaterial
 
 CLUSTER_NAME = "pykubectl-test"
@@ -138,8 +138,8 @@ class FakeApiServer:
 
     @property
     def tokens(self) -> dict[str, str]:
-        """kubeconfig user kind → bearer token."""
-        return {"admin": ADMIN_TOKEN, "limited": LIMITED_TOKEN}
+        """kubeconfig user kind → bearer token (jane, group devs, has no context: pass --token, or bind her first)."""
+        return {"admin": ADMIN_TOKEN, "limited": LIMITED_TOKEN, "jane": JANE_TOKEN}
 
     def kubeconfig(self, user: str = "token", namespace: str | None = None) -> dict:
         """A kubeconfig with a context for each user kind; `user` chooses the current context."""
