@@ -422,8 +422,15 @@ def _kustomize_build(directory: str, warn=None) -> list[dict]:
             objects.extend(_kustomize_build(path, warn))
             continue
         if not os.path.exists(path):
+            missing = (f"evalsymlink failure on '{os.path.abspath(path)}' : lstat {os.path.abspath(path)}: "
+                       "no such file or directory")
             raise KubectlError(f"accumulating resources: accumulation err='accumulating resources from '{entry}': "
-                               f"open {os.path.abspath(path)}: no such file or directory'")
+                               f"{missing}': must build at directory: not a valid directory: {missing}")
+        root, real = os.path.realpath(directory), os.path.realpath(path)
+        if os.path.commonpath([root, real]) != root:  # kustomize's default LoadRestrictionsRootOnly
+            raise KubectlError(f"accumulating resources: accumulation err='accumulating resources from '{entry}': "
+                               f"security; file '{real}' is not in or below '{root}'': must build at directory: "
+                               f"'{real}': file is not directory")
         with open(path, encoding="utf-8") as handle:
             for parsed in parse_documents(handle.read(), path):
                 if isinstance(parsed, KubectlError):
@@ -432,16 +439,78 @@ def _kustomize_build(directory: str, warn=None) -> list[dict]:
     namespace = kustomization.get("namespace")
     prefix, suffix = str(kustomization.get("namePrefix") or ""), str(kustomization.get("nameSuffix") or "")
     labels = dict(kustomization.get("commonLabels") or {})
+    selector_labels = dict(labels)  # commonLabels also go into selectors and pod templates
+    template_labels: dict = {}
     for group in kustomization.get("labels") or []:
         if isinstance(group, dict):
-            labels.update(group.get("pairs") or {})
+            pairs = group.get("pairs") or {}
+            labels.update(pairs)
+            if group.get("includeSelectors"):
+                selector_labels.update(pairs)
+            elif group.get("includeTemplates"):
+                template_labels.update(pairs)
     for obj in objects:
         metadata = obj.setdefault("metadata", {})
         kind = str(obj.get("kind") or "")
         if namespace and kind not in _NOT_NAMESPACEABLE:
             metadata["namespace"] = namespace
+        elif namespace and kind == "Namespace":  # kustomize's namespace transformer renames Namespace objects
+            metadata["name"] = namespace
         if (prefix or suffix) and kind not in _NO_RENAME and metadata.get("name"):
             metadata["name"] = f"{prefix}{metadata['name']}{suffix}"
         if labels:
             metadata["labels"] = {**(metadata.get("labels") or {}), **labels}
+        if selector_labels or template_labels:
+            _label_selectors_and_templates(obj, kind, selector_labels, template_labels)
     return objects
+
+
+# kustomize's commonLabels field specs (api/konfig/builtinpluginconsts/commonlabels.go): where a label also goes
+# besides metadata.labels. (kind, path, create-when-missing); selectors take only the selector labels.
+_SELECTOR_SPECS = (
+    ("Service", ("spec", "selector"), True), ("ReplicationController", ("spec", "selector"), True),
+    ("Deployment", ("spec", "selector", "matchLabels"), True), ("ReplicaSet", ("spec", "selector", "matchLabels"), True),
+    ("DaemonSet", ("spec", "selector", "matchLabels"), True), ("StatefulSet", ("spec", "selector", "matchLabels"), True),
+    ("Job", ("spec", "selector", "matchLabels"), False),
+    ("CronJob", ("spec", "jobTemplate", "spec", "selector", "matchLabels"), False),
+    ("PodDisruptionBudget", ("spec", "selector", "matchLabels"), False),
+    ("NetworkPolicy", ("spec", "podSelector", "matchLabels"), False),
+)
+_TEMPLATE_SPECS = (
+    ("ReplicationController", ("spec", "template", "metadata", "labels")),
+    ("Deployment", ("spec", "template", "metadata", "labels")),
+    ("ReplicaSet", ("spec", "template", "metadata", "labels")),
+    ("DaemonSet", ("spec", "template", "metadata", "labels")),
+    ("StatefulSet", ("spec", "template", "metadata", "labels")),
+    ("Job", ("spec", "template", "metadata", "labels")),
+    ("CronJob", ("spec", "jobTemplate", "metadata", "labels")),
+    ("CronJob", ("spec", "jobTemplate", "spec", "template", "metadata", "labels")),
+)
+
+
+def _label_selectors_and_templates(obj: dict, kind: str, selector_labels: dict, template_labels: dict) -> None:
+    def merge(path: tuple[str, ...], pairs: dict, create: bool) -> None:
+        node = obj
+        for key in path[:-1]:
+            child = node.get(key) if isinstance(node, dict) else None
+            if not isinstance(child, dict):
+                if not create:
+                    return
+                child = node[key] = {}
+            node = child
+        current = node.get(path[-1])
+        if not isinstance(current, dict):
+            if current is None and not create:
+                return
+            current = {}
+        node[path[-1]] = {**current, **pairs}
+
+    if selector_labels:
+        for spec_kind, path, create in _SELECTOR_SPECS:
+            if spec_kind == kind:
+                merge(path, selector_labels, create)
+    pod_labels = {**template_labels, **selector_labels}
+    if pod_labels:
+        for spec_kind, path in _TEMPLATE_SPECS:
+            if spec_kind == kind:
+                merge(path, pod_labels, True)

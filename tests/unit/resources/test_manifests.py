@@ -140,7 +140,7 @@ def test_kustomize_namespace_prefix_and_labels_skip_what_kustomize_skips(tmp_pat
                                               "commonLabels:\n  team: x\n", objects)
     by_kind = {m.obj["kind"]: m.obj["metadata"] for m in manifests}
     assert by_kind["ConfigMap"] == {"name": "p-c-s", "namespace": "zz", "labels": {"team": "x"}}
-    assert by_kind["Namespace"] == {"name": "n", "labels": {"team": "x"}}
+    assert by_kind["Namespace"] == {"name": "zz", "labels": {"team": "x"}}  # kustomize renames it to the namespace
     assert by_kind["ClusterRole"] == {"name": "p-r-s", "labels": {"team": "x"}}
     assert notices == ["# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize edit fix' "
                        "to update your Kustomization automatically."]
