@@ -74,6 +74,13 @@ def _string_to_string(values, flag: str, command_path: str) -> tuple[tuple[str, 
     return tuple(result.items())
 
 
+def _flatten(values) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or ():
+        out.extend(value if isinstance(value, list | tuple) else [value])
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class DebugOptions:
     targets: tuple[str, ...] = ()
@@ -110,7 +117,7 @@ class DebugOptions:
         stdin = bool(params.get("stdin"))
         attach = params.get("attach")
         return cls(
-            targets=tuple(targets), args=tuple(command), filenames=tuple(params.get("filename") or ()),
+            targets=tuple(targets), args=tuple(command), filenames=_flatten(params.get("filename")),
             args_only=bool(params.get("arguments_only")), attach=stdin if attach is None else bool(attach),
             attach_changed=attach is not None, container=params.get("container") or "",
             copy_to=params.get("copy_to") or "", replace=bool(params.get("replace")),
@@ -271,7 +278,7 @@ def run(options: DebugOptions, session, namespace: str, custom: dict | None = No
         else:
             version = obj.get("apiVersion", "")
             group, _, ver = version.rpartition("/")
-            raise KubectlError(f'"{group + "/" if group else ""}{ver}, Kind={kind}" not supported by debug')
+            raise KubectlError(f'"{group}/{ver}, Kind={kind}" not supported by debug')
         if options.attach and container:
             _attach(session, options, pod, container)
     error = fetcher.unwrapped_error()

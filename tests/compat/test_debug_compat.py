@@ -56,6 +56,11 @@ spec:
     metadata: {labels: {app: dep}}
     spec:
       containers: [{name: dep, image: busybox}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: conf}
+data: {a: "1"}
 """
 
 
@@ -152,6 +157,10 @@ ERRORS = [
     ("debug", "web-{t}", "--copy-to=x-{t}", "--image=busybox", "--target=web"),
     ("debug", "web-{t}", "--attach", "--copy-to=x-{t}", "--set-image=web=nginx"),
     ("debug", "deploy/dep", "--image=busybox", "--profile=general"),
+    ("debug", "configmap/conf", "--image=busybox", "--profile=general"),
+    ("debug", "node/nope", "--image=busybox", "--profile=general"),
+    ("debug", "nope", "web-{t}", "--image=busybox", "--profile=general"),
+    ("debug", "-f", "{root}/missing.yaml", "--image=busybox", "--profile=general"),
     ("debug", "web-{t}", "--image=busybox", "--env=novalue"),
     ("debug", "web-{t}", "--image=busybox", "--custom={root}/missing.json"),
     ("debug", "web-{t}", "--image=busybox", "--custom={root}/named.json"),
@@ -199,6 +208,17 @@ def test_target_custom_profile_and_arguments_only(runners: Runners, state) -> No
                                   "--profile=baseline", "--custom={root}/custom.yaml"))
     _same_on_server(state, "get", "pod", "web-{t}", "-o",
                     'jsonpath={.spec.ephemeralContainers[?(@.name=="yaml-{t}")].workingDir}')
+
+
+def test_pod_from_a_file(runners: Runners, state) -> None:
+    for tool in "kp":
+        (state["root"] / f"pod-{tool}.yaml").write_text(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: web-{tool}}}\n"
+                                                        "spec:\n  containers: [{name: main, image: busybox}]\n")
+    _assert_same(runners, state, ("debug", "-f", "{root}/pod-{t}.yaml", "--image=busybox", "--profile=general",
+                                  "-c", "fromfile-{t}", "--", "true"))
+    made = _same_on_server(state, "get", "pod", "web-{t}", "-o",
+                           'jsonpath={.spec.ephemeralContainers[?(@.name=="fromfile-{t}")].command}')
+    assert made == '["true"]'
 
 
 def test_interactive_ephemeral_container_reads_stdin(runners: Runners, state) -> None:
