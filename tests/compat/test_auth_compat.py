@@ -191,7 +191,7 @@ def test_can_i_answers_and_exit_codes(runners: Runners, env):
     ("--as", "jane", "--as-user-extra", "reason=testing", "--as-user-extra", "reason=audit", "--as-user-extra",
      "scope=a"),
     ("--context", "limited", "--as", "jane"),
-    ("-o", "wide"),
+    ("-o", "wide"), ("-o", "bogus"), ("--template", "{{.kind}}"), ("-o", "go-template", "--template", "{{.kind}}"),
     ("extra",),
 ])
 def test_whoami_matches_kubectl(runners: Runners, env, args):

@@ -50,7 +50,7 @@ def command(**params) -> None:
 def run(options: WhoAmIOptions, session) -> None:
     printer = None
     client = session.client
-    if options.output_given or options.template:
+    if options.output_given:  # PrintFlags.OutputFlagSpecified: --template alone keeps the table
         from pykubectl.printing.registry import printer_for
 
         printer = printer_for(options.output, template_argument=options.template,
