@@ -113,17 +113,27 @@ def run(options: DescribeOptions, session) -> None:
         _describe_matching(options, session, errors)
         return
 
+    paint = _painter(session)
     first = True
     for obj in objects:
         related = gather_related(session.client, obj, show_events=options.show_events,
                                  chunk_size=options.chunk_size)
-        text = render_description(obj, related, utcnow())
+        text = paint(render_description(obj, related, utcnow()))
         out.write(text if first else "\n\n" + text)
         first = False
     if not objects and not errors:
         err.write("No resources found\n" if options.all_namespaces else f"No resources found in {namespace} namespace.\n")
     if errors:
         raise errors[0] if len(errors) == 1 and isinstance(errors[0], KubectlError) else AggregateError(errors)
+
+
+def _painter(session):
+    """Light colour on a terminal (never in pipes, not with NO_COLOR); the text unchanged otherwise."""
+    if session.streams.colour_enabled():
+        from pykubectl.printing.describe.colour import colourise
+
+        return colourise
+    return lambda text: text
 
 
 def _describe_matching(options: DescribeOptions, session, original: list[Exception]) -> None:
@@ -146,7 +156,7 @@ def _describe_matching(options: DescribeOptions, session, original: list[Excepti
                 found = True
                 related = gather_related(session.client, obj, show_events=options.show_events,
                                          chunk_size=options.chunk_size)
-                session.streams.out.write(render_description(obj, related, utcnow()) + "\n")
+                session.streams.out.write(_painter(session)(render_description(obj, related, utcnow())) + "\n")
     if fetcher.errors:
         raise fetcher.errors[0]
     if not found:
