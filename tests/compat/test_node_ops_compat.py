@@ -193,6 +193,11 @@ TAINT_CASES = [
     ("node", "node02", "k=v:NoSchedule", "--dry-run=client", "-o", "json"),
     ("node", "node01", "gpu-", "-o", "jsonpath={.spec.taints}"),
     ("node", "node01", "k=v:NoSchedule", "-o", "bogus"),
+    ("node", "--all", "k=v:NoSchedule", "-o", "yaml"),
+    ("node", "--all", "k=v:NoSchedule", "-o", "json", "--dry-run=server"),
+    ("node", "node01", "node01", "k=v:NoSchedule"),
+    ("node", "node02", "k=v:NoSchedule", "--template={{.metadata.name}}"),
+    ("node", "node02", "k=v:NoSchedule", "--field-manager=me", "--validate=warn"),
     # argument errors
     ("node", "node01", "a=b:Bogus"),
     ("node", "node01", "a=b"),
