@@ -51,7 +51,12 @@ class CsrHarness(WriteHarness):
             assert response.status_code == 200, response.text
         return response.json()
 
+    def prepare(self, setup: list[dict]) -> None:
+        super().prepare(setup)
+        self.server.settle()  # the signer has issued what the setup approved
+
     def snapshot(self) -> dict:
+        self.server.settle()
         state = super().snapshot()
         response = self.http.get(CSR_PATH)
         assert response.status_code == 200, response.text
@@ -112,7 +117,8 @@ CASES = [
     # output
     (("certificate", "approve", "csr-a", "-o", "name"), PENDING3),
     (("certificate", "deny", "csr-a", "csr-b", "-o", "yaml"), PENDING3),
-    (("certificate", "approve", "csr-ok", "-o", "json"), MIXED),
+    (("certificate", "deny", "csr-no", "-o", "json"), MIXED),
+    (("certificate", "approve", "csr-ok", "-o", "jsonpath={.status.conditions[*].type}"), MIXED),
     (("certificate", "approve", "csr-a", "-o", "jsonpath={.metadata.name} {.spec.signerName}"), PENDING3),
     (("certificate", "approve", "csr-a", "-o", "wide"), PENDING3),
 ]
@@ -136,6 +142,30 @@ def test_approve_then_deny_leaves_one_condition(harness):
     assert state["csr/csr-a"][1] == [("Approved", "True", "Setup", "Approved before the test")]
 
 
+def test_signer_issues_approved_client_certificates(harness, runners):
+    """After approval the simulated kube-controller-manager signs kube-apiserver-client requests: `get csr` shows
+    Approved,Issued; a custom signer's request stays Approved, a denied one Denied."""
+    custom = csr("custom")
+    custom["spec"]["signerName"] = "example.com/custom"
+    server_usage = csr("serving")
+    server_usage["spec"]["usages"] = ["server auth"]
+    harness.prepare([*PENDING3, custom, server_usage])
+    result = runners.pykubectl("certificate", "approve", "csr-a", "custom", "serving", env=harness.env)
+    assert result.exit_code == 0, result.stderr
+    runners.pykubectl("certificate", "deny", "csr-b", env=harness.env)
+    harness.server.settle()
+    table = runners.kubectl("get", "csr", env=harness.env).stdout
+    conditions = {line.split()[0]: line.split()[-1] for line in table.splitlines()[1:]}
+    assert conditions == {"csr-a": "Approved,Issued", "csr-b": "Denied", "csr-c": "Pending", "custom": "Approved",
+                          "serving": "Approved,Failed"}
+    pem = runners.kubectl("get", "csr", "csr-a", "-o", "jsonpath={.status.certificate}", env=harness.env).stdout
+    from cryptography import x509
+
+    issued = x509.load_pem_x509_certificate(base64.b64decode(pem))
+    assert issued.subject.rfc4514_string() == "O=devs,CN=jane"
+    assert (issued.not_valid_after_utc - issued.not_valid_before_utc).total_seconds() == 86400 + 300
+
+
 HELP_CASES = [
     ("certificate",),
     ("certificate", "--help"),
@@ -153,6 +183,7 @@ def test_certificate_help_matches_kubectl(runners, args):
 def test_approval_subresource_validates_conditions(harness):
     """The test server's /approval refuses what the apiserver refuses (both conditions, removing one)."""
     created = harness.create(csr("v1", "Approved"))
+    created["metadata"].pop("resourceVersion")  # the signer may have written since: an unconditional update
     both = dict(created, status={"conditions": [{"type": "Approved", "status": "True"},
                                                 {"type": "Denied", "status": "True"}]})
     response = harness.http.put(f"{CSR_PATH}/v1/approval", json=both)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 
 def all_controllers() -> list:
+    from .certificates import CertificateSigningController
     from .cronjob import CronJobController
     from .daemonset import DaemonSetController
     from .deployment import DeploymentController
@@ -21,7 +22,7 @@ def all_controllers() -> list:
     return [DeploymentController(), ReplicaSetController(), ReplicationControllerController(),
             StatefulSetController(), DaemonSetController(), JobController(), CronJobController(), EndpointsController(),
             ServiceAccountController(), HorizontalPodAutoscalerController(),
-            ResourceQuotaController()]
+            ResourceQuotaController(), CertificateSigningController()]
 
 
 def register_all(cluster) -> None:
