@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # their websocket handshake has been seen to stall (an open bug, noted for the next session).
 STREAM_TESTS := tests/compat/test_exec_compat.py
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean shells
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pykubectl needs Python 3.11+"'
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(BIN)/python -m pykubectl.testing.demo
 
-test: $(STAMP)
+test: $(STAMP) shells
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --dist loadfile --ignore=$(STREAM_TESTS)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(STREAM_TESTS)
 	$(BIN)/lint-imports
@@ -35,3 +35,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The completion tests drive real zsh and bash (with bash-completion); CI runs as root on a Debian image.
+shells:
+	@command -v zsh >/dev/null || apt-get install -y -q zsh || (apt-get update -q && apt-get install -y -q zsh)
+	@test -f /usr/share/bash-completion/bash_completion || apt-get install -y -q bash-completion \
+		|| (apt-get update -q && apt-get install -y -q bash-completion)
