@@ -339,3 +339,30 @@ def test_node_percentages_and_missing_allocatable():
     assert lines[2].split() == ["n1", "2m", "0%", "512Mi", "25%"]
     assert lines[3].split() == ["n2", "<unknown>", "<unknown>", "<unknown>", "<unknown>"]
     assert format_node_metrics([], available) == ""
+
+
+def test_pod_too_old_to_lack_metrics(runners, state):
+    """A pod past the two-minute metrics delay and still without metrics: kubectl names it with its age (a Go
+    duration that ticks between the runs, so only the age's digits are masked)."""
+    import datetime
+    import re
+
+    state["kubectl"]("create", "-f", "-", stdin=PENDING)
+    server = state["server"]
+    created = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1, minutes=2)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+    def backdate():  # the API never lets a client set creationTimestamp; the store is the only way
+        store = server.store
+        store._bucket(store.info("", "v1", "pods"))[("empty", "stuck")]["metadata"]["creationTimestamp"] = created
+
+    try:
+        server.settle()
+        server.call(backdate)
+        age = re.compile(r"age: 1h2m[0-9.]+s$", re.M)
+        for args in (("top", "pod", "-n", "empty"), ("top", "pod", "-n", "empty", "-l", "!nothing")):
+            result = runners.assert_same(*args, normalise=lambda r: type(r)(r.stdout, age.sub("age: AGE", r.stderr),
+                                                                            r.exit_code))
+            assert result.stderr == "error: Metrics not available for pod empty/stuck, age: AGE\n"
+    finally:
+        state["kubectl"]("delete", "pod", "stuck", "-n", "empty", "--grace-period=0", "--force", "--wait=false")
