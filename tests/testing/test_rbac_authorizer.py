@@ -170,8 +170,10 @@ def test_aggregated_cluster_roles_collect_their_parts():
 def test_rules_for_lists_cluster_bindings_first_then_the_namespace():
     authorizer = RBACAuthorizer(_store())
     resource_rules, non_resource_rules, error = authorizer.rules_for("jane", ("system:authenticated",), "team")
-    assert resource_rules[0] == {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"],
-                                 "resources": ["selfsubjectreviews"]}
+    assert resource_rules[:2] == [
+        {"verbs": ["create"], "apiGroups": ["authorization.k8s.io"],
+         "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]},
+        {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"], "resources": ["selfsubjectreviews"]}]
     assert resource_rules[-1] == {"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}
     assert {"verbs": ["get"], "nonResourceURLs": ["/healthz", "/livez", "/readyz", "/version", "/version/"]} \
         in non_resource_rules
