@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # their websocket handshake has been seen to stall (an open bug, noted for the next session).
 STREAM_TESTS := tests/compat/test_exec_compat.py
 
-.PHONY: run test lint bench clean shells
+.PHONY: run test lint bench clean shells install-kubectl-link uninstall-kubectl-link
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "pykubectl needs Python 3.11+"'
@@ -41,3 +41,11 @@ shells:
 	@command -v zsh >/dev/null || apt-get install -y -q zsh || (apt-get update -q && apt-get install -y -q zsh)
 	@test -f /usr/share/bash-completion/bash_completion || apt-get install -y -q bash-completion \
 		|| (apt-get update -q && apt-get install -y -q bash-completion)
+
+# Opt-in: a `kubectl` link to pykubectl in DIR (default ~/.local/bin); never replaces a real kubectl without FORCE=1.
+DIR ?= $(HOME)/.local/bin
+install-kubectl-link: $(STAMP)
+	$(BIN)/python -m pykubectl.cli.install_kubectl_alias --dir '$(DIR)' $(if $(FORCE),--force)
+
+uninstall-kubectl-link: $(STAMP)
+	$(BIN)/python -m pykubectl.cli.install_kubectl_alias --dir '$(DIR)' --uninstall
