@@ -267,13 +267,13 @@ def _pdb(nodes: Nodes, **spec) -> None:
         "spec": {"selector": {"matchLabels": {"app": "web"}}, **spec}})
 
 
-def _ready(nodes: Nodes) -> None:
-    """Wait until every pod runs and is ready (a PDB counts only healthy pods)."""
+def _ready(nodes: Nodes, count: int) -> None:
+    """Wait until the setup's `count` pods exist, run and are ready (a PDB counts only healthy pods)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         nodes.server.settle()
         pods = nodes.http.get("/api/v1/pods").json()["items"]
-        if all(any(c.get("type") == "Ready" and c.get("status") == "True"
+        if len(pods) == count and all(any(c.get("type") == "Ready" and c.get("status") == "True"
                    for c in (p.get("status") or {}).get("conditions") or []) for p in pods):
             return
         time.sleep(0.1)
@@ -297,18 +297,18 @@ def _drain_text(text: str) -> str:
 def _ds_and_web(nodes):
     _daemonset(nodes)
     _deployment(nodes, replicas=2)
-    _ready(nodes)
+    _ready(nodes, 4)  # a DaemonSet pod on each node, two of the deployment's on node02
 
 
 def _unmanaged(nodes):
     _deployment(nodes)
     _pod(nodes, "lonely")
-    _ready(nodes)
+    _ready(nodes, 2)
 
 
 def _scratch(nodes):
     _pod(nodes, "scratch", empty_dir=True)
-    _ready(nodes)
+    _ready(nodes, 1)
 
 
 def _held(nodes, deleting: bool = False):
@@ -316,7 +316,7 @@ def _held(nodes, deleting: bool = False):
     nodes.create("/api/v1/namespaces/default/pods", {
         "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "held", "finalizers": ["example.com/hold"]},
         "spec": {"nodeName": "node02", "terminationGracePeriodSeconds": 1, "containers": _container()}})
-    _ready(nodes)
+    _ready(nodes, 1)
     if deleting:
         response = nodes.http.request("DELETE", "/api/v1/namespaces/default/pods/held",
                                       json={"gracePeriodSeconds": 0})  # deletionTimestamp: now
@@ -372,12 +372,12 @@ def test_drain_blocked_by_a_disruption_budget_then_allowed(nodes):
     def blocked(n):
         _deployment(n)
         _pdb(n, minAvailable=1)
-        _ready(n)
+        _ready(n, 1)
 
     def allowed(n):
         _deployment(n)
         _pdb(n, maxUnavailable=1)
-        _ready(n)
+        _ready(n, 1)
 
     out, err, code = nodes.compare(("drain", "node02", "--timeout=2s"), setup=blocked, normalise=_drain_text)
     assert code == 1 and "(will retry after 5s): Cannot evict pod as it would violate" in err, err
