@@ -54,6 +54,10 @@ POLICY = [
         "metadata": {"name": "secret-lister", "labels": {"example.com/aggregate": "true"}},
         "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]}]}),
     ("rbac.authorization.k8s.io", "v1", "rolebindings", "team", {
+        "metadata": {"name": "sam-edits"},
+        "roleRef": {**REF, "kind": "ClusterRole", "name": "edit"},
+        "subjects": [{**REF, "kind": "User", "name": "sam"}]}),
+    ("rbac.authorization.k8s.io", "v1", "rolebindings", "team", {
         "metadata": {"name": "robot-aggregated"},
         "roleRef": {**REF, "kind": "ClusterRole", "name": "aggregated-reader"},
         "subjects": [{"kind": "ServiceAccount", "name": "robot", "namespace": "team"}]}),
@@ -132,6 +136,13 @@ CAN_I = [
     ("token-admin", "list", "secrets", "-n", "team", "--as=system:serviceaccount:team:robot"),
     ("token-admin", "get", "secrets", "-n", "team", "--as=system:serviceaccount:team:robot"),
     ("token-admin", "list", "secrets", "-n", "default", "--as=system:serviceaccount:team:robot"),
+    # sam has the bootstrap `edit` in team (aggregated from system:aggregate-to-edit and view)
+    ("token-admin", "create", "deployments.apps", "-n", "team", "--as=sam"),
+    ("token-admin", "get", "secrets", "-n", "team", "--as=sam"),
+    ("token-admin", "create", "pods", "--subresource=exec", "-n", "team", "--as=sam"),
+    ("token-admin", "list", "pods", "-n", "team", "--as=sam"),
+    ("token-admin", "create", "roles.rbac.authorization.k8s.io", "-n", "team", "--as=sam"),
+    ("token-admin", "list", "pods", "-n", "default", "--as=sam"),
     ("limited", "get", "pods", "--as=jane"),
     ("jane", "get", "pods", "-n", "team", "--as=limited"),
     # argument and flag errors
@@ -161,7 +172,7 @@ def _without_klog(result: Result) -> Result:
     ("token-admin", ()), ("token-admin", ("-n", "team")), ("limited", ()), ("limited", ("-n", "team")),
     ("jane", ("-n", "team")), ("jane", ("-n", "team", "--no-headers")), ("jane", ("-n", "broken")),
     ("jane", ()), ("token-admin", ("-n", "team", "--as=system:serviceaccount:team:robot")),
-    ("token-admin", ("-n", "team", "--as=jane", "--as-group=devs")),
+    ("token-admin", ("-n", "team", "--as=jane", "--as-group=devs")), ("token-admin", ("-n", "team", "--as=sam")),
 ])
 def test_can_i_list_matches_kubectl(runners: Runners, env, context, extra):
     result = runners.assert_same("--context", context, "auth", "can-i", "--list", *extra, env=env)
