@@ -156,6 +156,7 @@ def test_signer_issues_approved_client_certificates(harness, runners):
     harness.server.settle()
     table = runners.kubectl("get", "csr", env=harness.env).stdout
     conditions = {line.split()[0]: line.split()[-1] for line in table.splitlines()[1:]}
+    assert {line.split()[3] for line in table.splitlines()[1:]} == {"admin"}  # REQUESTOR: who created them
     assert conditions == {"csr-a": "Approved,Issued", "csr-b": "Denied", "csr-c": "Pending", "custom": "Approved",
                           "serving": "Approved,Failed"}
     pem = runners.kubectl("get", "csr", "csr-a", "-o", "jsonpath={.status.certificate}", env=harness.env).stdout

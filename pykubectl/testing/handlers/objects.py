@@ -405,6 +405,8 @@ class ObjectHandlers:
     async def create(self, request: web.Request, target: Target) -> web.Response:
         obj, _ = await self.read_body(request, target.info)
         obj = self._check_body(target, obj)
+        if (target.info.group, target.info.resource) == ("certificates.k8s.io", "certificatesigningrequests"):
+            _csr_requestor(obj, request.get("user") or {})
         warnings = self._validation(request, target, obj)
         created = self.store.create(target.info, target.namespace, obj, dry_run=_dry_run(request),
                                     field_manager=_field_manager(request))
@@ -656,3 +658,21 @@ def _yaml_response(body: Any, code: int, headers: dict[str, str] | None) -> web.
     response = web.Response(text=text, status=code, headers=headers or {})
     response.content_type = "application/yaml"
     return response
+
+
+def _csr_requestor(obj: dict, user: dict) -> None:
+    """csrStrategy.PrepareForCreate: the requestor is whoever sends the request, and nothing starts approved."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        spec = obj["spec"] = {}
+    for key in ("username", "uid", "groups", "extra"):
+        spec.pop(key, None)
+    if user.get("username"):
+        spec["username"] = user["username"]
+    if user.get("uid"):
+        spec["uid"] = user["uid"]
+    if user.get("groups"):
+        spec["groups"] = list(user["groups"])
+    if user.get("extra"):
+        spec["extra"] = {k: list(v) for k, v in user["extra"].items()}
+    obj["status"] = {}
