@@ -123,7 +123,12 @@ class _CertificateGroup(KubectlGroup):
 
     def resolve_command(self, ctx, args):
         if args and args[0] not in _SUBCOMMANDS:
-            # no Args check on `certificate`: an unknown word just runs it, which prints the help
+            # no Args check on `certificate`: an unknown word just runs it, which prints the help (its flags
+            # are still parsed: only global ones are known)
+            from pykubectl.flags.global_flags import global_specs
+            from pykubectl.flags.pflag import scan
+
+            ctx.find_root().obj.absorb(scan(list(args[1:]), [], global_specs(), ctx.command_path).extracted)
             group = self
 
             def show_help() -> None:

@@ -173,6 +173,9 @@ HELP_CASES = [
     ("certificate", "approve", "--help"),
     ("certificate", "deny", "-h"),
     ("certificate", "whatever"),
+    ("certificate", "whatever", "-n", "x", "more"),
+    ("certificate", "whatever", "--bogus"),
+    ("certificate", "--bogus"),
 ]
 
 
