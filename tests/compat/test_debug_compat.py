@@ -88,6 +88,8 @@ def state(kube_apiserver, tmp_path_factory):
                                                   "securityContext": {"runAsUser": 1000}}))
     (root / "custom.yaml").write_text("workingDir: /tmp\n")
     (root / "named.json").write_text(json.dumps({"name": "nope"}))
+    (root / "ports.json").write_text(json.dumps({"ports": [{"containerPort": 80}]}))
+    (root / "probe.yaml").write_text("readinessProbe: {exec: {command: [\"true\"]}}\nresources: {limits: {cpu: 1}}\n")
     yield {"KUBECONFIG": str(kubeconfig), "home": home, "binary": binary, "env": env, "root": root,
            "kubectl": kubectl}
     kube_apiserver.reset()
@@ -166,6 +168,8 @@ ERRORS = [
     ("debug", "web-{t}", "--image=busybox", "--custom={root}/named.json"),
     ("debug", "web-{t}", "--image=busybox", "-c", "web", "--profile=general"),
     ("debug", "web-{t}", "--image=busybox", "-c", "tgt-{t}", "--target=nosuch", "--profile=general"),
+    ("debug", "web-{t}", "--image=busybox", "-c", "ports-{t}", "--custom={root}/ports.json", "--profile=general"),
+    ("debug", "web-{t}", "--image=busybox", "-c", "probe-{t}", "--custom={root}/probe.yaml", "--profile=general"),
     ("debug", "--help"),
 ]
 
@@ -351,3 +355,33 @@ def test_tty_under_a_real_terminal(state) -> None:
             os.close(master)
         seen_by[tool] = code
     assert seen_by == {"k": 0, "p": 0}
+
+
+def test_the_subresource_serves_the_pod_and_keeps_existing_ephemeral_containers(state, tmp_path) -> None:
+    """pods/ephemeralcontainers as the real kubectl sees it with --raw: GET gives the Pod; a PUT that drops an
+    ephemeral container is refused; a PUT that changes anything else in the pod changes only the ephemeral ones."""
+    kubectl = state["kubectl"]
+    kubectl("debug", "gone-k", "--image=busybox", "-c", "kept", "--profile=general", "--", "true")
+    raw = "/api/v1/namespaces/default/pods/gone-k/ephemeralcontainers"
+    pod = json.loads(kubectl("get", "--raw", raw))
+    assert pod["kind"] == "Pod" and "kept" in [c["name"] for c in pod["spec"]["ephemeralContainers"]]
+    dropped = json.loads(json.dumps(pod))
+    dropped["spec"]["ephemeralContainers"] = [c for c in pod["spec"]["ephemeralContainers"] if c["name"] != "kept"]
+    (tmp_path / "dropped.json").write_text(json.dumps(dropped))
+    proc = subprocess.run([state["binary"], "replace", "--raw", raw, "-f", str(tmp_path / "dropped.json")],
+                          capture_output=True, text=True, env=state["env"], timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith('The Pod "gone-k" is invalid: spec.ephemeralContainers: Forbidden: existing '
+                                  'ephemeral containers "kept" may not be removed')
+    added = json.loads(json.dumps(pod))
+    added["metadata"]["labels"] = {"sneaky": "yes"}
+    added["spec"]["containers"][0]["image"] = "nginx"
+    added["spec"]["ephemeralContainers"].append({"name": "put-added", "image": "busybox", "command": ["true"]})
+    (tmp_path / "added.json").write_text(json.dumps(added))
+    answer = json.loads(subprocess.run([state["binary"], "replace", "--raw", raw, "-f", str(tmp_path / "added.json")],
+                                       capture_output=True, text=True, env=state["env"], timeout=60,
+                                       check=True).stdout)
+    assert [c["name"] for c in answer["spec"]["ephemeralContainers"]][-1] == "put-added"
+    assert answer["spec"]["ephemeralContainers"][-1]["terminationMessagePolicy"] == "File"
+    assert answer["spec"]["containers"][0]["image"] == "busybox"
+    assert "sneaky" not in (answer["metadata"].get("labels") or {})
