@@ -280,12 +280,13 @@ class Drainer:
         return options
 
     def _deadline(self) -> float | None:
-        return time.monotonic() + self.settings.timeout if self.settings.timeout > 0 else None
+        # 0 means no limit; a negative one has already passed (context.WithTimeout)
+        return time.monotonic() + self.settings.timeout if self.settings.timeout else None
 
     def _timeout_text(self) -> str:
         from pykubectl.client.transport import format_go_duration
 
-        if self.settings.timeout > 0:
+        if self.settings.timeout:
             return format_go_duration(self.settings.timeout)
         return "2562047h47m16.854775807s"  # time.Duration(math.MaxInt64)
 

@@ -345,6 +345,7 @@ DRAIN_CASES = [
     ((), _unmanaged),
     (("node02", "-l", "a=b"), _unmanaged),
     (("node02", "--timeout=soon"), _unmanaged),
+    (("node02", "--force", "--delete-emptydir-data", "--timeout=-1s"), _scratch),
     (("node02", "--force", "--disable-eviction", "--timeout=2s"), _held),
     (("node02", "--force", "--timeout=2s"), _held),
     (("node02", "--force", "--skip-wait-for-delete-timeout=1"), lambda n: _held(n, deleting=True)),
