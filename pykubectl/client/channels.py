@@ -25,6 +25,7 @@ API:
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
@@ -51,6 +52,10 @@ _ACCEPTS_LEGACY: bool | None = None
 
 class UpgradeError(KubectlError):
     """The server would not upgrade the connection: kubectl's `unable to upgrade connection: ...`."""
+
+    def __init__(self, message: str, status_code: int = 0):
+        super().__init__(message)
+        self.status_code = status_code
 
 
 class ChannelConnection:
@@ -114,86 +119,56 @@ class ChannelConnection:
 # ------------------------------------------------------------------------------------------------ connect
 
 
-def _auth_headers(rest: RestClient, url: str) -> list[tuple[str, str]]:
-    import httpx
-
-    headers: list[tuple[str, str]] = []
-    auth = getattr(rest, "_static_auth", None) or getattr(rest, "_exec", None)
-    if auth is not None:
-        probe = httpx.Request("GET", url)
-        flow = auth.sync_auth_flow(probe)
-        prepared = next(flow)
-        flow.close()
-        if "authorization" in prepared.headers:
-            headers.append(("Authorization", prepared.headers["authorization"]))
-    return headers + list(getattr(rest, "_extra_headers", []))
-
-
-def _client_cert(rest: RestClient) -> tuple[bytes, bytes] | None:
-    exec_auth = getattr(rest, "_exec", None)
-    if exec_auth is not None:
-        return exec_auth.provider.credential().certificate_pair
-    return None
-
-
 def connect(rest: RestClient, path: str, params: Params = None,
-            protocols: Iterable[str] = EXEC_PROTOCOLS) -> ChannelConnection:
+            protocols: Iterable[str] = EXEC_PROTOCOLS) -> ChannelConnection | SpdyConnection:
+    """kubectl's executor choice: SPDY when KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false, else a websocket, falling
+    back to SPDY when the server answers the websocket upgrade with anything but 101 (client-go's
+    FallbackExecutor on an UpgradeFailureError); the SPDY attempt's error is then the one reported."""
+    if websockets_disabled():
+        return connect_spdy(rest, path, params)
+    try:
+        return connect_websocket(rest, path, params, protocols)
+    except _WebSocketRefused as refused:
+        log.debug("websocket upgrade refused (%s): falling back to SPDY", refused)
+        return connect_spdy(rest, path, params)
+
+
+class _WebSocketRefused(Exception):
+    pass
+
+
+def connect_websocket(rest: RestClient, path: str, params: Params = None,
+                      protocols: Iterable[str] = EXEC_PROTOCOLS) -> ChannelConnection:
     from urllib.parse import urlsplit
 
     from websockets.exceptions import InvalidHandshake, InvalidStatus
     from websockets.sync.client import connect as ws_connect
 
     from pykubectl.client.rest import go_error_text
-    from pykubectl.client.status import error_from_response
-    from pykubectl.client.transport import build_ssl_context, is_tls, proxy_for, user_agent
-    from pykubectl.errors import ExecPluginError, TransportError
+    from pykubectl.errors import TransportError
 
     global _ACCEPTS_LEGACY
     if _ACCEPTS_LEGACY is None:
         import inspect
 
         _ACCEPTS_LEGACY = "legacy" in inspect.signature(ws_connect).parameters
-    settings = rest.settings
-    url = rest.url(path, params)
+    target = rest.connection_settings("GET", path, params)
+    url = target.url
     ws_url = "wss" + url[len("https"):] if url.startswith("https") else "ws" + url[len("http"):]
-    try:
-        headers = _auth_headers(rest, url)
-        cert = _client_cert(rest)
-    except ExecPluginError as exc:
-        raise TransportError("GET", url, f"getting credentials: {exc}", rest.host) from None
     options: dict[str, Any] = {}
-    if is_tls(settings):
-        options["ssl"] = build_ssl_context(settings, cert)
-        if settings.tls_server_name:
-            options["server_hostname"] = settings.tls_server_name
-    proxy = proxy_for(settings)
+    if target.ssl_context is not None:
+        options["ssl"] = target.ssl_context
+        if target.server_hostname:
+            options["server_hostname"] = target.server_hostname
+    if _ACCEPTS_LEGACY:  # websockets >= 16: the connection itself, not a context manager
+        options["legacy"] = True
     try:
-        if _ACCEPTS_LEGACY:  # websockets >= 16: the connection itself, not a context manager
-            options["legacy"] = True
-        attempts = 1 if rest.timeout else 2
-        for attempt in range(attempts):
-            try:
-                ws = ws_connect(ws_url, additional_headers=headers, subprotocols=list(protocols), compression=None,
-                                user_agent_header=user_agent(), proxy=proxy,
-                                open_timeout=rest.timeout or HANDSHAKE_TIMEOUT, ping_interval=PING_INTERVAL,
-                                ping_timeout=PING_TIMEOUT, close_timeout=5, max_size=None, **options)
-                break
-            except TimeoutError:
-                # an upgrade answer that never comes: ask once more on a new connection before giving up
-                if attempt + 1 >= attempts:
-                    raise
+        ws = ws_connect(ws_url, additional_headers=list(target.headers), subprotocols=list(protocols),
+                        compression=None, user_agent_header=target.user_agent, proxy=target.proxy,
+                        open_timeout=target.timeout or HANDSHAKE_TIMEOUT, ping_interval=PING_INTERVAL,
+                        ping_timeout=PING_TIMEOUT, close_timeout=5, max_size=None, **options)
     except InvalidStatus as exc:
-        response = exc.response
-        body = response.body or b""
-        content_type = response.headers.get("Content-Type")
-        from pykubectl.client.status import decode_status
-
-        if decode_status(body, content_type) is not None:
-            resource, group, name = "", "", ""
-            raise error_from_response(response.status_code, body, content_type, "GET", resource, group,
-                                      name) from None
-        text = body.decode("utf-8", "replace").strip() or response.reason_phrase
-        raise UpgradeError(f"unable to upgrade connection: {text}") from None
+        raise _WebSocketRefused(exc.response.status_code) from None
     except ImportError as exc:  # a socks5 proxy needs python-socks, which pykubectl does not ship
         raise KubectlError(f"unable to upgrade connection: {exc}") from None
     except InvalidHandshake as exc:
@@ -202,6 +177,264 @@ def connect(rest: RestClient, path: str, params: Params = None,
         host = urlsplit(url).netloc
         raise TransportError("GET", url, go_error_text(exc, host, rest.timeout), host) from None
     return ChannelConnection(ws, ws.subprotocol or "")
+
+
+# ------------------------------------------------------------------------------------------------ SPDY
+
+
+SPDY_PROTOCOLS = (V5, V4, "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io")
+_STREAM_TYPES = {ERROR: "error", STDIN: "stdin", STDOUT: "stdout", STDERR: "stderr", RESIZE: "resize"}
+
+
+def websockets_disabled(environ: Mapping[str, str] | None = None) -> bool:
+    """kubectl's RemoteCommandWebsockets feature gate: KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false turns it off."""
+    return (environ if environ is not None else os.environ).get("KUBECTL_REMOTE_COMMAND_WEBSOCKETS",
+                                                                 "").lower() == "false"
+
+
+class SpdyConnection:
+    """exec/attach over SPDY/3.1 (client-go tools/remotecommand/spdy.go, v2-v5 stream protocols): one SPDY
+    stream per channel, named by its `streamType` header, with the same interface as ChannelConnection."""
+
+    def __init__(self, sock: Any, protocol: str, channels: Iterable[int], leftover: bytes = b""):
+        from pykubectl.client.spdy import Codec
+
+        self.sock = sock
+        self.protocol = protocol or "channel.k8s.io"
+        self.codec = Codec()
+        self._send_lock = threading.Lock()
+        self._leftover = leftover
+        self._ids: dict[int, int] = {}  # channel -> stream id
+        self._channels: dict[int, int] = {}  # stream id -> channel
+        self._open: set[int] = set()  # stream ids the server may still write to
+        self._pending: list[tuple[int, bytes]] = []
+        self._closed = False
+        next_id = 1
+        with self._send_lock:
+            for channel in channels:  # client-go's order: error, stdin, stdout, stderr, resize
+                self._ids[channel], self._channels[next_id] = next_id, channel
+                if channel != STDIN and channel != RESIZE:
+                    self._open.add(next_id)
+                self.sock.sendall(self.codec.syn_stream(next_id, {"streamtype": _STREAM_TYPES[channel]}))
+                next_id += 2
+
+    can_close_channels = True  # a SPDY stream half-closes (FIN) on every protocol version
+
+    @property
+    def structured_status(self) -> bool:
+        return self.protocol.startswith(("v4.", "v5."))
+
+    def send(self, channel: int, data: bytes) -> None:
+        stream_id = self._ids.get(channel)
+        if stream_id is not None and data:
+            with self._send_lock:
+                self.sock.sendall(self.codec.data(stream_id, data))
+
+    def close_channel(self, channel: int) -> None:
+        stream_id = self._ids.get(channel)
+        if stream_id is not None:
+            with self._send_lock:
+                self.sock.sendall(self.codec.data(stream_id, b"", fin=True))
+
+    def receive(self) -> tuple[int, bytes] | None:
+        while not self._pending:
+            if not self._open or self._closed:
+                return None
+            if self._leftover:
+                data, self._leftover = self._leftover, b""
+            else:
+                try:
+                    data = self.sock.recv(READ_SIZE)
+                except (OSError, ValueError):
+                    data = b""
+            if not data:
+                self._closed = True
+                return None
+            for frame in self.codec.feed(data):
+                self._frame(frame)
+        return self._pending.pop(0)
+
+    def _frame(self, frame: Any) -> None:
+        if frame.kind == "data":
+            channel = self._channels.get(frame.stream_id)
+            if channel is not None and frame.stream_id in self._open:
+                if frame.payload:
+                    self._pending.append((channel, frame.payload))
+                if frame.flags & 0x01:
+                    self._open.discard(frame.stream_id)
+        elif frame.kind == "rst":
+            self._open.discard(frame.stream_id)
+        elif frame.kind == "ping":
+            with self._send_lock:
+                self.sock.sendall(self.codec._control(6, 0, frame.payload))
+        elif frame.kind == "rst_needed":  # the server opens no streams on an exec connection
+            with self._send_lock:
+                self.sock.sendall(self.codec.rst(frame.stream_id))
+        elif frame.kind == "goaway":
+            self._closed = True
+
+    def close(self) -> None:
+        self._closed = True
+        import socket
+
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
+def _wanted_channels(params: Params, protocol: str) -> list[int]:
+    """The streams client-go opens, in its order: error, stdin, stdout, stderr (not with a tty), resize (a tty,
+    from v3 on)."""
+    items = params.items() if isinstance(params, Mapping) else (params or [])
+    flags = {str(k): str(v).lower() in ("true", "1") for k, v in items if k in ("stdin", "stdout", "stderr", "tty")}
+    channels = [ERROR]
+    channels += [c for c, name in ((STDIN, "stdin"), (STDOUT, "stdout")) if flags.get(name)]
+    if flags.get("stderr") and not flags.get("tty"):
+        channels.append(STDERR)
+    if flags.get("tty") and protocol not in ("", "channel.k8s.io", "v2.channel.k8s.io"):
+        channels.append(RESIZE)
+    return channels
+
+
+def _dial(target: Any, timeout: float | None) -> Any:
+    """A socket to the server of `target` (a StreamConnection), through an http:// proxy's CONNECT if any, with
+    TLS on top when the server is https."""
+    import socket
+    from urllib.parse import unquote, urlsplit
+
+    server = urlsplit(target.url)
+    port = server.port or (443 if server.scheme == "https" else 80)
+    host = server.hostname or ""
+    if target.proxy:
+        proxy = urlsplit(target.proxy)
+        if proxy.scheme != "http":
+            raise KubectlError(f"unable to upgrade connection: proxy scheme {proxy.scheme!r} is not supported for SPDY")
+        sock = socket.create_connection((proxy.hostname, proxy.port or 80), timeout=timeout)
+        authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
+        if proxy.username:
+            credential = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}"
+            lines.append("Proxy-Authorization: Basic " + base64.b64encode(credential.encode()).decode())
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        head, _ = _read_head(sock)
+        if not head.split(b" ", 2)[1:2] == [b"200"]:
+            sock.close()
+            raise KubectlError(f"unable to upgrade connection: proxy refused: {head.splitlines()[0].decode('latin-1')}")
+    else:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    if target.ssl_context is not None:
+        sock = target.ssl_context.wrap_socket(sock, server_hostname=target.server_hostname or host)
+    return sock
+
+
+def _read_head(sock: Any) -> tuple[bytes, bytes]:
+    """The HTTP response head (up to the blank line) and whatever came after it."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(READ_SIZE)
+        if not chunk:
+            raise EOFError("connection closed before the response")
+        data += chunk
+        if len(data) > 1 << 20:
+            raise EOFError("response head too large")
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
+
+
+def _read_body(sock: Any, headers: Mapping[str, str], rest: bytes) -> bytes:
+    length = headers.get("content-length")
+    body = rest
+    if length is not None and length.isdigit():
+        while len(body) < int(length):
+            chunk = sock.recv(READ_SIZE)
+            if not chunk:
+                break
+            body += chunk
+        return body[:int(length)]
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        while not body.endswith(b"0\r\n\r\n"):
+            chunk = sock.recv(READ_SIZE)
+            if not chunk:
+                break
+            body += chunk
+        out, pos = b"", 0
+        while True:
+            end = body.find(b"\r\n", pos)
+            if end < 0:
+                break
+            size = int(body[pos:end].split(b";")[0] or b"0", 16)
+            if size == 0:
+                break
+            out += body[end + 2:end + 2 + size]
+            pos = end + 2 + size + 2
+        return out
+    while True:
+        chunk = sock.recv(READ_SIZE)
+        if not chunk:
+            return body
+        body += chunk
+
+
+def connect_spdy(rest: RestClient, path: str, params: Params = None) -> SpdyConnection:
+    """POST `path?params` upgraded to SPDY/3.1 (client-go's SPDY executor), its streams opened as the params ask
+    (error, stdin, stdout, stderr, resize). A refused upgrade raises what kubectl prints for it."""
+    from urllib.parse import urlsplit
+
+    from pykubectl.client.rest import go_error_text
+    from pykubectl.errors import TransportError
+
+    target = rest.connection_settings("POST", path, params)
+    url = target.url
+    split = urlsplit(url)
+    request = [f"POST {split.path}{'?' + split.query if split.query else ''} HTTP/1.1", f"Host: {split.netloc}",
+               f"User-Agent: {target.user_agent}", "Content-Length: 0"]
+    request += [f"X-Stream-Protocol-Version: {p}" for p in SPDY_PROTOCOLS]
+    request += [f"{k}: {v}" for k, v in target.headers]
+    request += ["Connection: Upgrade", "Upgrade: SPDY/3.1"]
+    timeout = target.timeout or HANDSHAKE_TIMEOUT
+    try:
+        sock = _dial(target, timeout)
+        try:
+            sock.sendall(("\r\n".join(request) + "\r\n\r\n").encode())
+            head, rest_bytes = _read_head(sock)
+            lines = head.decode("latin-1").split("\r\n")
+            parts = lines[0].split(" ", 2)
+            code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+            headers: dict[str, str] = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            if (code != 101 or "upgrade" not in headers.get("connection", "").lower()
+                    or "spdy/3.1" not in headers.get("upgrade", "").lower()):
+                body = _read_body(sock, headers, rest_bytes)
+                sock.close()
+                raise upgrade_failure(code, body, headers.get("content-type"), parts[2] if len(parts) > 2 else "")
+            sock.settimeout(None)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                sock.close()
+            raise
+    except (OSError, EOFError) as exc:
+        host = split.netloc
+        raise TransportError("POST", url, go_error_text(exc, host, rest.timeout), host) from None
+    protocol = headers.get("x-stream-protocol-version", "")
+    try:
+        return SpdyConnection(sock, protocol, _wanted_channels(params, protocol), rest_bytes)
+    except OSError as exc:
+        sock.close()
+        raise TransportError("POST", url, go_error_text(exc, split.netloc, rest.timeout), split.netloc) from None
+
+
+def upgrade_failure(code: int, body: bytes, content_type: str | None, reason: str = "") -> KubectlError:
+    """client-go's answer to a refused upgrade (spdy.NewConnection): a Status body is that API error, anything
+    else `unable to upgrade connection: <body>`."""
+    from pykubectl.client.status import decode_status, error_from_response
+
+    if decode_status(body, content_type) is not None:
+        return error_from_response(code, body, content_type, "GET", "", "", "")
+    text = body.decode("utf-8", "replace").strip() or reason
+    return UpgradeError(f"unable to upgrade connection: {text}", status_code=code)
 
 
 # ------------------------------------------------------------------------------------------------ streaming

@@ -502,27 +502,16 @@ def _connector(client: Any, namespace: str, pod: str):
     TLS, credentials, impersonation and User-Agent as its REST calls."""
     from urllib.parse import quote, urlsplit
 
-    import httpx
     import websockets.asyncio.client
 
-    from pykubectl.client.transport import build_ssl_context, is_tls, user_agent
-
-    settings = client.settings
     path = f"/api/v1/namespaces/{quote(namespace, safe='')}/pods/{quote(pod, safe='')}/portforward"
-    base = urlsplit(client.url(path))
+    first = client.connection_settings("GET", path)  # the TLS context, once; credentials per connection
+    base = urlsplit(first.url)
     scheme = "wss" if base.scheme == "https" else "ws"
-    ssl_context = None
-    if is_tls(settings):
-        client._current_transport()  # an exec plugin's client certificate, when it gives one
-        ssl_context = build_ssl_context(settings, client._client_cert)
-    auth = client._static_auth or client._exec
+    ssl_context = first.ssl_context
 
-    def headers_for(url: str) -> list[tuple[str, str]]:
-        request = httpx.Request("GET", url)
-        if auth is not None:
-            request = next(auth.sync_auth_flow(request))
-        found = [(k, v) for k, v in request.headers.multi_items() if k.lower() == "authorization"]
-        return found + list(client._extra_headers)
+    def headers() -> list[tuple[str, str]]:  # an exec plugin's token may have been renewed since
+        return list(client.connection_settings("GET", path, tls=False).headers)
 
     async def connect(query: str, protocol: str) -> Any:
         url = f"{scheme}://{base.netloc}{base.path}" + (f"?{query}" if query else "")
@@ -533,11 +522,11 @@ def _connector(client: Any, namespace: str, pod: str):
             subprotocols = None
         if ssl_context is not None:
             kwargs["ssl"] = ssl_context
-            if settings.tls_server_name:
-                kwargs["server_hostname"] = settings.tls_server_name
+            if first.server_hostname:
+                kwargs["server_hostname"] = first.server_hostname
         return await websockets.asyncio.client.connect(
-            url, subprotocols=subprotocols, additional_headers=headers_for(url.replace("ws", "http", 1)),
-            user_agent_header=user_agent(), compression=None, max_size=None, ping_interval=None,
+            url, subprotocols=subprotocols, additional_headers=headers(), proxy=first.proxy,
+            user_agent_header=first.user_agent, compression=None, max_size=None, ping_interval=None,
             open_timeout=30, **kwargs)
 
     return connect

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json as jsonlib
 import logging
 import re
+import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TextIO
 from urllib.parse import quote_plus, urlsplit
 
@@ -128,6 +130,20 @@ class WarningPrinter:
                 self.out.flush()
 
 
+@dataclass(frozen=True)
+class StreamConnection:
+    """RestClient.connection_settings(): one upgraded connection's URL, TLS, headers, proxy and timeout."""
+
+    url: str  # https://host:port/path?query
+    host: str  # host:port, for Go-style dial errors
+    ssl_context: ssl.SSLContext | None  # None for plain http
+    server_hostname: str | None  # --tls-server-name, when set
+    headers: tuple[tuple[str, str], ...]  # Authorization, Impersonate-*, Kubectl-Command/-Session
+    proxy: str | None  # proxy URL (proxy-url or the environment), None for a direct connection
+    timeout: float | None  # --request-timeout, None when unset
+    user_agent: str
+
+
 class RestClient:
     def __init__(self, settings: ConnectionSettings, warnings: TextIO | None = None,
                  warnings_as_errors: bool = False, stdin: TextIO | None = None,
@@ -196,6 +212,34 @@ class RestClient:
             if verbosity() >= 6:
                 log.info("%s %s  in 0 milliseconds", method, url)
             raise TransportError(method, url, f"getting credentials: {exc}", self.host) from None
+
+    def connection_settings(self, method: str, path: str, params: Params = None, *,
+                            tls: bool = True) -> StreamConnection:
+        """What an upgraded connection (websocket, SPDY) to `path?params` needs to look like a REST call of this
+        client: the URL, the TLS context (CA, client certificate incl. an exec plugin's, insecure), the server
+        name to verify, the headers (credential, Impersonate-*, Kubectl-Command), the proxy and the request
+        timeout. A failing credential plugin raises TransportError, as a REST call would. `tls=False` leaves the
+        TLS context out (None), for a caller that keeps one from an earlier call."""
+        from pykubectl.client.transport import build_ssl_context, proxy_for, user_agent
+
+        url = self.url(path, params)
+        auth = self._static_auth or self._exec
+        try:
+            cert = self._exec.provider.credential().certificate_pair if self._exec is not None else None
+            headers: list[tuple[str, str]] = []
+            if auth is not None:
+                flow = auth.sync_auth_flow(httpx.Request(method, url))
+                prepared = next(flow)
+                flow.close()
+                headers += [(k, v) for k, v in prepared.headers.multi_items() if k.lower() == "authorization"]
+        except ExecPluginError as exc:
+            raise TransportError(method, url, f"getting credentials: {exc}", self.host) from None
+        secure = is_tls(self.settings)
+        return StreamConnection(
+            url=url, host=self.host, ssl_context=build_ssl_context(self.settings, cert) if tls and secure else None,
+            server_hostname=(self.settings.tls_server_name or None) if secure else None,
+            headers=tuple(headers + list(self._extra_headers)), proxy=proxy_for(self.settings),
+            timeout=self.timeout, user_agent=user_agent())
 
     def url(self, path: str, params: Params = None) -> str:
         query = encode_query(params)

@@ -395,3 +395,74 @@ def test_exec_credentials_tls_and_impersonation_as_rest(runners: Runners, kube_a
     """The websocket carries the client certificate, the token and the Impersonate-* headers REST calls carry."""
     kubeconfig = kube_apiserver.write_kubeconfig(tmp_path / f"kubeconfig-{user}", user=user)
     runners.assert_same(*extra, "exec", "box", "--", "echo", "hi", env={"KUBECONFIG": str(kubeconfig)})
+
+
+# ------------------------------------------------------------------------------------------------ SPDY
+
+NO_WEBSOCKETS = {"KUBECTL_REMOTE_COMMAND_WEBSOCKETS": "false"}
+SPDY = ["box -- sh -c 'echo out; echo err >&2; exit 3'", "box -- true", "box -c box -- sh -c 'exit 255'",
+        "-i box -- cat", "-t box -- echo tty", "duo -c b -- echo from-b", "box -- nosuchcommand",
+        "duo -c zz -- true", "done -- true", "half -c b -- true"]
+
+
+@pytest.mark.parametrize("args", SPDY)
+def test_exec_over_spdy_matches_kubectl(runners: Runners, env, args: str) -> None:
+    """KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false: both tools speak SPDY/3.1 (POST + Upgrade) to the server."""
+    import shlex
+
+    runners.assert_same("exec", *shlex.split(args), env={**env, **NO_WEBSOCKETS}, normalise=_normalise)
+
+
+def test_exec_stdin_over_spdy(runners: Runners, env) -> None:
+    result = runners.assert_same("exec", "-i", "box", "--", "sh", "-c", "cat; echo done", env={**env, **NO_WEBSOCKETS},
+                                 stdin="line one\nline two\n")
+    assert result.stdout == "line one\nline two\ndone\n"
+
+
+@pytest.fixture
+def websockets_refused(kube_apiserver):
+    """The server answers every exec/attach websocket upgrade with a plain 400."""
+    kube_apiserver.cluster.exec_websockets = False
+    try:
+        yield
+    finally:
+        kube_apiserver.cluster.exec_websockets = True
+
+
+@pytest.mark.parametrize("args", ["box -- sh -c 'echo out; echo err >&2; exit 3'", "box -- nosuchcommand",
+                                  "duo -c zz -- true", "pod/box -- echo fallback"])
+def test_a_refused_websocket_falls_back_to_spdy(runners: Runners, env, websockets_refused, args: str) -> None:
+    import shlex
+
+    result = runners.assert_same("exec", *shlex.split(args), env=env, normalise=_normalise)
+    assert "websocket" not in result.stderr
+
+
+def test_stdin_falls_back_to_spdy_with_its_checksum(state, websockets_refused, tmp_path) -> None:
+    data = os.urandom(1024 * 1024) * 8
+    source = tmp_path / "data"
+    source.write_bytes(data)
+    for name, argv in _both(state):
+        with open(source, "rb") as handle:
+            proc = subprocess.run([*argv, "exec", "-i", "box", "--", "sha256sum"], stdin=handle,
+                                  capture_output=True, env=state["env"], timeout=120)
+        assert proc.returncode == 0, (name, proc.stderr)
+        assert proc.stdout.decode().split()[0] == hashlib.sha256(data).hexdigest(), name
+
+
+def test_tty_resize_over_spdy(state) -> None:
+    script = "stty size; read x; stty size; exit 7"
+    for name, argv in _both(state):
+        output, code, restored = _run_in_pty([*argv, "exec", "-it", "box", "--", "sh", "-c", script],
+                                             {**state["env"], **NO_WEBSOCKETS})
+        assert b"30 100" in output and b"40 120" in output, (name, output)
+        assert code == 7, (name, output)
+        assert restored, name
+
+
+def test_attach_stdin_over_spdy(state) -> None:
+    for name, argv in _both(state):
+        word = f"spdy-{name}".encode()
+        out, err = _attach_output([*argv, "attach", "-i", "reader"], {**state["env"], **NO_WEBSOCKETS},
+                                  b"got " + word, stdin=word + b"\n")
+        assert b"got " + word + b"\n" in out, (name, out, err)

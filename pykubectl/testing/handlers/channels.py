@@ -18,6 +18,9 @@ What a 1.32 kube-apiserver plus kubelet do, as kubectl sees it:
   `X-Stream-Protocol-Version`; the client opens error/stdin/stdout/stderr/resize streams (header
   `streamtype`), the same data flows over them and the status goes on the error stream.
 
+A test may set `cluster.exec_websockets = False`: websocket upgrades are then refused with a plain 400, as by
+a server or proxy that cannot upgrade them, and kubectl falls back to SPDY.
+
 Exec runs `runtime.exec_process(...)` (a local process in the container's sandbox; a pty with tty=true).
 Attach joins the container's main process: its log from now on (stdout), its stdin pipe when the container
 has `stdin: true`.
@@ -324,6 +327,9 @@ class StreamHandler:
             raise StatusError(status.bad_request("Upgrade request required"))
         session = _Session(self.cluster, pod, container, command, attach, wants, tty)
         if upgrade == "websocket":
+            if not getattr(self.cluster, "exec_websockets", True):
+                # a server (or a proxy before it) that cannot upgrade these to websockets: kubectl falls back to SPDY
+                return web.Response(status=400, text="websocket upgrades are not supported here\n")
             return await self._websocket(request, session)
         if upgrade.startswith("spdy/3.1"):
             return await self._spdy(request, session)
