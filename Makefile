@@ -32,6 +32,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/server_load.py
+	$(BIN)/python bench/completion.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
