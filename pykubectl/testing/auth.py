@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from . import status
-from .rbac import Attributes, RBACAuthorizer, service_account_user
+from .rbac import Attributes, RBACAuthorizer, escalation_message, service_account_user, uncovered_rules
 
 AUTHENTICATED = "system:authenticated"
 MASTERS = "system:masters"
@@ -247,6 +247,52 @@ def _impersonate(request: web.Request, user: dict, authorizer: Authorizer) -> di
     return impersonated
 
 
+RBAC_GROUP = "rbac.authorization.k8s.io"
+ESCALATION_CHECKED = ("roles", "clusterroles", "rolebindings", "clusterrolebindings")
+
+
+async def _confirm_no_escalation(request: web.Request, user: dict, info: RequestInfo, authorizer: Authorizer) -> None:
+    """The RBAC registry's escalation prevention for creates and updates (PATCH is not checked here): a role may
+    only grant what its author holds, unless the author may `escalate`; a binding only bind such a role, unless
+    the author may `bind` it. system:masters is exempt (EscalationAllowed)."""
+    raw = await request.read()  # aiohttp keeps the body for the handler
+    try:
+        if request.content_type == PROTOBUF:
+            from .protobuf import decode_object
+
+            obj = decode_object(raw)
+        else:
+            obj = json.loads(raw or b"{}")
+    except Exception:  # a body the handler will reject with its own error
+        return
+    if not isinstance(obj, dict):
+        return
+    name = str((obj.get("metadata") or {}).get("name") or info.name)
+    groups = list(user.get("groups") or ())
+    rbac = authorizer.rbac
+    if info.resource in ("roles", "clusterroles"):
+        if authorizer.authorize(user, "escalate", namespace=info.namespace, group=info.group, resource=info.resource,
+                                name=info.name)[0]:
+            return
+        rules = [r for r in obj.get("rules") or [] if isinstance(r, dict)]
+    else:
+        ref = obj.get("roleRef") or {}
+        kind = ref.get("kind")
+        if kind in ("Role", "ClusterRole") and authorizer.authorize(
+                user, "bind", namespace=info.namespace, group=ref.get("apiGroup", ""),
+                resource="clusterroles" if kind == "ClusterRole" else "roles", name=ref.get("name", ""))[0]:
+            return
+        try:
+            rules = rbac.role_reference_rules(ref, info.namespace)
+        except LookupError as exc:
+            raise status.error(status.forbidden(info.resource, info.group, name, str(exc))) from exc
+    owner_rules, errors = rbac.policy_rules(user.get("username", ""), groups, info.namespace)
+    missing = uncovered_rules(owner_rules, rules)
+    if missing:
+        raise status.error(status.forbidden(info.resource, info.group, name, escalation_message(
+            user.get("username", ""), groups, missing, errors)))
+
+
 def auth_middleware(authenticator: Authenticator, authorizer: Authorizer):
     @web.middleware
     async def middleware(request: web.Request, handler):
@@ -267,6 +313,9 @@ def auth_middleware(authenticator: Authenticator, authorizer: Authorizer):
             if not allowed:
                 raise _forbidden(user, info.verb, reason, resource=info.resource, group=info.group,
                                  subresource=info.subresource, namespace=info.namespace, name=info.name)
+            if info.group == RBAC_GROUP and info.resource in ESCALATION_CHECKED and not info.subresource \
+                    and info.verb in ("create", "update") and MASTERS not in (user.get("groups") or ()):
+                await _confirm_no_escalation(request, user, info, authorizer)
         else:
             allowed, reason = authorizer.authorize(user, info.verb, resource_request=False, path=info.path)
             if not allowed:

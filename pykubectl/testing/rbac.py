@@ -271,6 +271,87 @@ def bootstrap_cluster_role_bindings() -> list[dict]:
     ]
 
 
+# -- escalation prevention (pkg/registry/rbac/validation, component-helpers auth/rbac/validation) -----------
+
+def breakdown_rule(rule: dict) -> list[dict]:
+    """Rules of one group, resource, verb and at most one name (or one URL and one verb) each."""
+    subrules: list[dict] = []
+    names = rule.get("resourceNames") or []
+    for group in rule.get("apiGroups") or []:
+        for resource in rule.get("resources") or []:
+            for verb in rule.get("verbs") or []:
+                base = {"apiGroups": [group], "resources": [resource], "verbs": [verb]}
+                subrules.extend([{**base, "resourceNames": [n]} for n in names] if names else [base])
+    for url in rule.get("nonResourceURLs") or []:
+        subrules.extend({"nonResourceURLs": [url], "verbs": [verb]} for verb in rule.get("verbs") or [])
+    return subrules
+
+
+def _has_all(owner, wanted) -> bool:
+    return set(wanted or ()) <= set(owner or ())
+
+
+def _rule_covers(owner: dict, sub: dict) -> bool:
+    """ruleCovers: does one owner rule allow everything a broken-down rule does?"""
+    owned = owner.get("resources") or []
+    resources_ok = "*" in owned or _has_all(owned, sub.get("resources")) or all(
+        r in owned or ("/" in r and "*/" + r.split("/", 1)[1] in owned) for r in sub.get("resources") or [])
+    urls_ok = all(any(o == p or (o.endswith("*") and p.startswith(o.rstrip("*")))
+                      for o in owner.get("nonResourceURLs") or []) for p in sub.get("nonResourceURLs") or [])
+    owner_names = owner.get("resourceNames") or []
+    names_ok = not owner_names if not sub.get("resourceNames") else (
+        not owner_names or _has_all(owner_names, sub.get("resourceNames")))
+    return (("*" in (owner.get("verbs") or []) or _has_all(owner.get("verbs"), sub.get("verbs")))
+            and ("*" in (owner.get("apiGroups") or []) or _has_all(owner.get("apiGroups"), sub.get("apiGroups")))
+            and resources_ok and urls_ok and names_ok)
+
+
+def uncovered_rules(owner_rules: list[dict], rules: list[dict]) -> list[dict]:
+    """validation.Covers: the broken-down rules no owner rule allows."""
+    return [sub for rule in rules for sub in breakdown_rule(rule)
+            if not any(_rule_covers(owner, sub) for owner in owner_rules)]
+
+
+def _go_quoted(values) -> str:
+    return "[" + " ".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "]"
+
+
+def compact_string(rule: dict) -> str:
+    """rbacv1helpers.CompactString: `{APIGroups:["apps"], Resources:["deployments"], Verbs:["create"]}`."""
+    parts = [f"{label}:{_go_quoted(rule[key])}" for key, label in (
+        ("apiGroups", "APIGroups"), ("resources", "Resources"), ("nonResourceURLs", "NonResourceURLs"),
+        ("resourceNames", "ResourceNames"), ("verbs", "Verbs")) if rule.get(key)]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _compact(rules: list[dict]) -> list[dict]:
+    """The registry's CompactRules: simple rules (one group, one resource, at most one name) merge their verbs."""
+    compacted: list[dict] = []
+    simple: dict[tuple, dict] = {}
+    for rule in rules:
+        names = rule.get("resourceNames") or []
+        groups, resources = rule.get("apiGroups") or [], rule.get("resources") or []
+        if len(names) > 1 or rule.get("nonResourceURLs") or len(groups) != 1 or len(resources) != 1:
+            compacted.append(rule)
+            continue
+        key = (groups[0], resources[0], bool(names), names[0] if names else "")
+        if key in simple:
+            simple[key]["verbs"] = [*(simple[key].get("verbs") or []), *(rule.get("verbs") or [])]
+        else:
+            simple[key] = copy.deepcopy(rule)
+    return compacted + list(simple.values())
+
+
+def escalation_message(user: str, groups, missing: list[dict], errors: list[str]) -> str:
+    """ConfirmNoEscalation's error text."""
+    descriptions = sorted({compact_string(rule) for rule in _compact(missing)})
+    message = (f"user \"{user}\" (groups={_go_quoted(groups)}) is attempting to grant RBAC permissions not "
+               "currently held:\n" + "\n".join(descriptions))
+    if errors:  # %v of a []error holding one aggregate
+        message += f"; resolution errors: [{errors[0] if len(errors) == 1 else '[' + ', '.join(errors) + ']'}]"
+    return message
+
+
 class _NotFound(Exception):
     def __init__(self, kind: str, name: str):
         super().__init__(f'{kind}.{RBAC_GROUP} "{name}" not found')
@@ -385,6 +466,24 @@ class RBACAuthorizer:
         if not errors:
             return False, ""
         return False, "RBAC: " + (errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]")
+
+    def policy_rules(self, user: str, groups, namespace: str) -> tuple[list[dict], list[str]]:
+        """RulesFor: every rule the user holds in the namespace, and the errors met resolving them."""
+        rules: list[dict] = []
+        errors: list[str] = []
+        for _, rule, error in self.visit_rules(user, groups, namespace):
+            if rule is not None:
+                rules.append(rule)
+            if error:
+                errors.append(error)
+        return rules, errors
+
+    def role_reference_rules(self, role_ref: dict, namespace: str) -> list[dict]:
+        """GetRoleReferenceRules; raises LookupError with the apiserver's wording when the role is missing."""
+        try:
+            return self._role_rules(role_ref, namespace, self._all_cluster_roles())
+        except (_NotFound, ValueError) as exc:
+            raise LookupError(str(exc)) from exc
 
     def rules_for(self, user: str, groups, namespace: str) -> tuple[list[dict], list[dict], str]:
         """SelfSubjectRulesReview's status parts: resource rules, non-resource rules, the evaluation error."""

@@ -54,6 +54,10 @@ POLICY = [
         "metadata": {"name": "secret-lister", "labels": {"example.com/aggregate": "true"}},
         "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]}]}),
     ("rbac.authorization.k8s.io", "v1", "rolebindings", "team", {
+        "metadata": {"name": "ann-admin"},
+        "roleRef": {**REF, "kind": "ClusterRole", "name": "admin"},
+        "subjects": [{**REF, "kind": "User", "name": "ann"}]}),
+    ("rbac.authorization.k8s.io", "v1", "rolebindings", "team", {
         "metadata": {"name": "sam-edits"},
         "roleRef": {**REF, "kind": "ClusterRole", "name": "edit"},
         "subjects": [{**REF, "kind": "User", "name": "sam"}]}),
@@ -394,6 +398,54 @@ def test_reconcile_errors_match_kubectl(runners: Runners, env, kube_apiserver, t
         argv.append(arg)
     (out, err, code), _ = _reconcile_both(kube_apiserver, runners, env, tmp_path, argv, manifest=tmp_path)
     assert code == 1
+
+
+ESCALATING = f"""apiVersion: {RBAC_V1}
+kind: Role
+metadata: {{name: ok-role, namespace: team}}
+rules:
+- {{apiGroups: [""], resources: ["pods"], verbs: ["get", "delete"]}}
+---
+apiVersion: {RBAC_V1}
+kind: Role
+metadata: {{name: bad-role, namespace: team}}
+rules:
+- {{apiGroups: [""], resources: ["nodes", "pods"], verbs: ["get", "list", "escalate"]}}
+- {{nonResourceURLs: ["/metrics"], verbs: ["get"]}}
+---
+apiVersion: {RBAC_V1}
+kind: RoleBinding
+metadata: {{name: bad-binding, namespace: team}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}}
+subjects: [{{kind: User, name: ann, apiGroup: rbac.authorization.k8s.io}}]
+---
+apiVersion: {RBAC_V1}
+kind: RoleBinding
+metadata: {{name: ok-binding, namespace: team}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}
+subjects: [{{kind: User, name: ann, apiGroup: rbac.authorization.k8s.io}}]
+---
+apiVersion: {RBAC_V1}
+kind: RoleBinding
+metadata: {{name: gone-binding, namespace: team}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: gone}}
+subjects: [{{kind: User, name: ann, apiGroup: rbac.authorization.k8s.io}}]
+"""
+
+
+def test_reconcile_cannot_escalate(runners: Runners, env, kube_apiserver, tmp_path):
+    """ann is admin in team: she may grant what she holds, not more (the server's escalation prevention)."""
+    manifest = tmp_path / "escalating.yaml"
+    manifest.write_text(ESCALATING)
+    (out, err, code), state = _reconcile_both(kube_apiserver, runners, env, tmp_path,
+                                              ("-f", str(manifest), "--as", "ann"), manifest=tmp_path)
+    assert code == 1
+    assert out == ("role.rbac.authorization.k8s.io/ok-role reconciled\n"
+                   "rolebinding.rbac.authorization.k8s.io/ok-binding reconciled\n")
+    assert ('Error from server (Forbidden): roles.rbac.authorization.k8s.io "bad-role" is forbidden: user "ann" '
+            '(groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n'
+            '{APIGroups:[""], Resources:["nodes"], Verbs:["get" "list" "escalate"]}\n') in err
+    assert "roles/team/bad-role" not in state and "rolebindings/team/bad-binding" not in state
 
 
 # -- the rule helpers kubectl's output rests on ---------------------------------------------------------------

@@ -263,3 +263,24 @@ def test_added_users_last_until_the_reset(server):
     server.reset()
     code, answer = _post(server, "/apis/authentication.k8s.io/v1/selfsubjectreviews", {}, token="bob-token")
     assert code == 401
+
+
+def test_escalation_helpers():
+    owner = [{"verbs": ["*"], "apiGroups": [""], "resources": ["pods", "*/status"]},
+             {"verbs": ["get"], "nonResourceURLs": ["/logs/*"]}]
+    wanted = [{"verbs": ["get", "delete"], "apiGroups": ["", "apps"], "resources": ["pods", "nodes/status"]},
+              {"verbs": ["get", "post"], "nonResourceURLs": ["/logs/a"]}]
+    missing = rbac.uncovered_rules(owner, wanted)
+    assert missing == [{"apiGroups": ["apps"], "resources": ["pods"], "verbs": ["get"]},
+                       {"apiGroups": ["apps"], "resources": ["pods"], "verbs": ["delete"]},
+                       {"apiGroups": ["apps"], "resources": ["nodes/status"], "verbs": ["get"]},
+                       {"apiGroups": ["apps"], "resources": ["nodes/status"], "verbs": ["delete"]},
+                       {"nonResourceURLs": ["/logs/a"], "verbs": ["post"]}]
+    assert rbac.escalation_message("u", ["g"], missing, ["boom"]) == (
+        'user "u" (groups=["g"]) is attempting to grant RBAC permissions not currently held:\n'
+        '{APIGroups:["apps"], Resources:["nodes/status"], Verbs:["get" "delete"]}\n'
+        '{APIGroups:["apps"], Resources:["pods"], Verbs:["get" "delete"]}\n'
+        '{NonResourceURLs:["/logs/a"], Verbs:["post"]}; resolution errors: [boom]')
+    named = [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"], "resourceNames": ["a"]}]
+    assert rbac.uncovered_rules(named, [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}])
+    assert not rbac.uncovered_rules([{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}], named)
