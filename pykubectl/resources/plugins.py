@@ -70,7 +70,7 @@ def list_plugins(path: str | None = None) -> Listing:
             continue
         for name, is_dir in names:
             if not is_dir and name.startswith(PREFIX + "-"):
-                listing.paths.append(os.path.join(directory, name))
+                listing.paths.append(os.path.normpath(os.path.join(directory, name)))
     return listing
 
 
@@ -86,7 +86,7 @@ def look_path(file: str, path: str | None = None) -> str | None:
         return file if _executable_file(file) else None
     raw = os.environ.get("PATH", "") if path is None else path
     for directory in raw.split(os.pathsep):
-        candidate = os.path.join(directory or ".", file)
+        candidate = os.path.normpath(os.path.join(directory or ".", file))  # Go's filepath.Join cleans
         if _executable_file(candidate):
             return candidate
     return None

@@ -137,3 +137,12 @@ def test_exec_replaces_the_process(tmp_path: Path):
     proc = subprocess.Popen([sys.executable, "-m", "pykubectl", "pid"], stdout=subprocess.PIPE, text=True, env=env)
     out, _ = proc.communicate(timeout=30)
     assert int(out) == proc.pid  # the same process: execve, not a child
+
+
+def test_relative_and_unclean_path_entries(runners: Runners, tmp_path: Path, monkeypatch):
+    """PATH entries are joined as Go's filepath.Join does (cleaned), relative ones from the working directory."""
+    _plugin(tmp_path / "rel", "kubectl-rel")
+    monkeypatch.chdir(tmp_path)
+    for path in ("rel:/usr/bin:/bin", f"{tmp_path}//rel/:/usr/bin:/bin"):
+        assert "kubectl-rel" in _same(runners, path, "rel", "x").stdout
+        _same(runners, path, "plugin", "list")
