@@ -58,7 +58,7 @@ class RunOptions:
             restart=params.get("restart") if params.get("restart") is not None else "Always",
             command=bool(params.get("command")), expose=bool(params.get("expose")),
             privileged=bool(params.get("privileged")), stdin=bool(params.get("stdin")), tty=bool(params.get("tty")),
-            attach=params.get("attach") if params.get("attach") else None, rm=bool(params.get("rm")),
+            attach=params.get("attach"), rm=bool(params.get("rm")),
             leave_stdin_open=bool(params.get("leave_stdin_open")), overrides=params.get("overrides") or "",
             override_type=params.get("override_type") or "merge",
             output=params.get("output") or "", template=params.get("template") or "",
@@ -76,7 +76,7 @@ class RunOptions:
 @click.command("run", cls=KubectlCommand, help=HELP, examples=EXAMPLES, usage=USAGE)
 @pflag.boolean("--allow-missing-template-keys", default=True, help='If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.')
 @pflag.string_array("--annotations", help='Annotations to apply to the pod.')
-@pflag.boolean("--attach", help="If true, wait for the Pod to start running, and then attach to the Pod as if 'kubectl attach ...' were called.  Default false, unless '-i/--stdin' is set, in which case the default is true. With '--restart=Never' the exit code of the container process is returned.")
+@pflag.boolean("--attach", default=None, shown_default="false", help="If true, wait for the Pod to start running, and then attach to the Pod as if 'kubectl attach ...' were called.  Default false, unless '-i/--stdin' is set, in which case the default is true. With '--restart=Never' the exit code of the container process is returned.")
 @pflag.string("--cascade", default='background', help='Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.')
 @pflag.boolean("--command", help="If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default.")
 @pflag.string("--dry-run", default='none', help='Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.')

@@ -130,6 +130,7 @@ def test_expose_prints_the_service_and_rm_deletes_both(runners: Runners, state) 
 @pytest.mark.parametrize("args", [
     ["--rm", "--image=busybox"],
     ["--image=busybox", "--pod-running-timeout=0"],
+    ["-i", "--rm", "--attach=false", "--image=busybox"],
     ["-i", "--image=busybox", "--pod-running-timeout=-1s"],
     ["-i", "--dry-run=client", "--image=busybox"],
     ["--attach", "--dry-run=server", "--image=busybox"],
@@ -137,6 +138,12 @@ def test_expose_prints_the_service_and_rm_deletes_both(runners: Runners, state) 
 ])
 def test_attach_flag_errors(runners: Runners, state, args) -> None:
     _assert_same(runners, state, "bad", args)
+
+
+def test_stdin_without_attach_only_creates(runners: Runners, state) -> None:
+    result = _assert_same(runners, state, "detached", ["-i", "--attach=false", "--restart=Never", "--image=busybox",
+                                                       "--", "true"])
+    assert result == Result("pod/detached created\n", "", 0)
 
 
 def test_pod_running_timeout(runners: Runners, state) -> None:
