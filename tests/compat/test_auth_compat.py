@@ -373,6 +373,19 @@ def test_reconcile_updates(runners: Runners, env, kube_apiserver, tmp_path, args
             {"nonResourceURLs": ["/healthz"], "verbs": ["get"]}]
 
 
+def test_reconcile_a_directory(runners: Runners, env, kube_apiserver, tmp_path):
+    """-f DIR reads its manifests in file-name order (and -R would descend); both files' objects are reconciled."""
+    directory = tmp_path / "manifests"
+    directory.mkdir()
+    documents = ROLES.split("---\n")
+    (directory / "b.yaml").write_text("---\n".join(documents[:2]))
+    (directory / "a.yaml").write_text("---\n".join(documents[2:]))
+    (out, err, code), state = _reconcile_both(kube_apiserver, runners, env, tmp_path, ("-f", str(directory)),
+                                              manifest=directory)
+    assert code == 0 and out.splitlines()[0] == "rolebinding.rbac.authorization.k8s.io/rc-editors reconciled"
+    assert "clusterroles//rc-reader" in state
+
+
 def test_reconcile_again_is_quiet(runners: Runners, env, kube_apiserver, tmp_path):
     manifest = tmp_path / "rbac.yaml"
     manifest.write_text(ROLES)
