@@ -381,3 +381,14 @@ def test_drain_blocked_by_a_disruption_budget_then_allowed(nodes):
     out, err, code = nodes.compare(("drain", "node02", "--timeout=20s"), setup=allowed, normalise=_drain_text)
     assert (code, err) == (0, "")
     assert out == "node/node02 cordoned\nevicting pod default/web-HASH-XXXXX\npod/web-HASH-XXXXX evicted\nnode/node02 drained\n"
+
+
+def test_the_server_reset_restores_the_default_nodes(nodes):
+    """What every case relies on: a reset brings back node01 and node02, schedulable and without taints."""
+    nodes.cordon("node01")
+    nodes.taint("node02", {"key": "k", "effect": "NoSchedule"})
+    assert nodes.http.delete("/api/v1/nodes/node02").status_code == 200
+    nodes.reset()
+    state = nodes.state()["nodes"]
+    assert sorted(state) == ["node01", "node02"]
+    assert all(not unschedulable and not taints for unschedulable, taints, _ in state.values()), state
