@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import click
@@ -434,22 +435,27 @@ class _LabelParser:
         if kind != "id":
             raise _RequirementError(f"found '{lit}', expected: identifier")
         key = lit
+        problems = _qualified_name_errors(key)
+        if problems:
+            raise _RequirementError(f'<nil>: Invalid value: "{key}": {"; ".join(problems)}')
         if self._peek()[0] in ("end", ","):
             return key, operator or "exists", []
         if operator == "!":
             return key, "!", []
         kind, lit = self._take(values=False)
         if kind not in ("in", "notin", "=", "==", "!=", ">", "<"):
-            raise _RequirementError(f"found '{lit}', expected: '=', '!=', '==', 'in', notin'")
+            raise _RequirementError(f"found '{lit}', expected: in, notin, =, ==, !=, gt, lt")
         if kind in ("in", "notin"):
-            return key, kind, self._values()
-        nxt = self._peek()[0]
-        if nxt in ("end", ","):
-            return key, kind, [""]
-        kind2, lit2 = self._take()
-        if kind2 != "id":
-            raise _RequirementError(f"found '{lit2}', expected: identifier")
-        return key, kind, [lit2]
+            values = self._values()
+        elif self._peek()[0] in ("end", ","):
+            values = [""]
+        else:
+            kind2, lit2 = self._take()
+            if kind2 != "id":
+                raise _RequirementError(f"found '{lit2}', expected: identifier")
+            values = [lit2]
+        _check_requirement(key, kind, values)
+        return key, kind, values
 
     def _values(self) -> list[str]:
         kind, lit = self._take()
@@ -492,6 +498,81 @@ class _LabelParser:
 
 class _RequirementError(Exception):
     pass
+
+
+# apimachinery's validation messages (util/validation), as labels.Parse reports them
+_NAME_PART = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_NAME_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+             "alphanumeric character")
+
+
+def _regex_error(message: str, pattern: str, *examples: str) -> str:
+    shown = " or ".join(f"'{e}', " for e in examples)
+    return f"{message} (e.g. {shown}regex used for validation is '{pattern}')"
+
+
+def _qualified_name_errors(key: str) -> list[str]:
+    parts = key.split("/")
+    if len(parts) == 1:
+        prefix, name = "", parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if not prefix:
+            return ["prefix part must be non-empty"] + _name_part_errors(name)
+    else:
+        return ["a qualified name " + _regex_error(_NAME_MSG, "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]", "MyName",
+                                                    "my.name", "123-abc")
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+    errors = []
+    if prefix:
+        if len(prefix) > 253:
+            errors.append("prefix part must be no more than 253 characters")
+        if not _SUBDOMAIN.match(prefix):
+            errors.append("prefix part " + _regex_error(
+                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
+                "must start and end with an alphanumeric character",
+                "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", "example.com"))
+    return errors + _name_part_errors(name)
+
+
+def _name_part_errors(name: str) -> list[str]:
+    errors = []
+    if not name:
+        errors.append("name part must be non-empty")
+    elif len(name) > 63:
+        errors.append("name part must be no more than 63 characters")
+    if not _NAME_PART.match(name):
+        errors.append("name part " + _regex_error(_NAME_MSG, "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]", "MyName",
+                                                  "my.name", "123-abc"))
+    return errors
+
+
+def _check_requirement(key: str, operator: str, values: list[str]) -> None:
+    """labels.NewRequirement's checks of the values."""
+    errors = []
+    if operator in (">", "<"):
+        try:
+            int(values[0], 10)
+            if not re.fullmatch(r"[+-]?[0-9]+", values[0]):
+                raise ValueError
+        except ValueError:
+            errors.append(f'values[0]: Invalid value: "{values[0]}": for \'Gt\', \'Lt\' operators, the value must '
+                          "be an integer")
+    for index, value in enumerate(values):
+        problems = []
+        if len(value) > 63:
+            problems.append("must be no more than 63 characters")
+        if not _LABEL_VALUE.match(value):
+            problems.append(_regex_error(
+                "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and "
+                "must start and end with an alphanumeric character",
+                "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", "MyValue", "my_value", "12345"))
+        if problems:
+            errors.append(f'values[{index}][{key}]: Invalid value: "{value}": {"; ".join(problems)}')
+    if errors:
+        raise _RequirementError(errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]")
 
 
 def _normalise_labels(text: str) -> str:

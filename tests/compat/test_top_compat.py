@@ -208,6 +208,12 @@ POD_CASES = [
     ("top", "pod", "-l", "a,,b"),
     ("top", "pod", "-l", "a in b"),
     ("top", "pod", "--field-selector", "nonsense"),
+    # labels.Parse's own checks of keys, operators and values
+    *[("top", "pod", "-l", selector) for selector in (
+        "a b=c", "-x=y", "a=-b", "a in ()", "a notin (x,y),b", "a>1", "a<x", "a>-1", "!a,b", "a!=", "in=1",
+        "a in (b,,c)", "a in (,b)", "x/y/z=1", "a=(b)", "!", "a,!", "a in", "a=b,", ",a", "Ab.c/D=e", "a/=b",
+        "/a=b", "a=" + "x" * 70, "y" * 70 + "=1", "a in (-x,y_,-z)", "tier,app notin (web)")],
+    ("top", "node", "-l", "Bad/Key"),
 ]
 
 NODE_CASES = [
