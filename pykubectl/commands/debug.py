@@ -347,8 +347,7 @@ def _visit_pod(session, options: DebugOptions, spec, pod: dict) -> tuple[dict, s
     except ApiError as exc:
         if exc.reason == "NotFound" and not exc.details.get("name"):
             raise KubectlError(f"ephemeral containers are disabled for this cluster (error from server: "
-                               f"{json.dumps(exc.render().removeprefix('Error from server (NotFound): '))})") \
-                from None
+                               f"{json.dumps(str(exc))})") from None
         raise
     return result, container["name"]
 

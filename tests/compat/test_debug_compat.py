@@ -170,6 +170,8 @@ ERRORS = [
     ("debug", "web-{t}", "--image=busybox", "-c", "tgt-{t}", "--target=nosuch", "--profile=general"),
     ("debug", "web-{t}", "--image=busybox", "-c", "ports-{t}", "--custom={root}/ports.json", "--profile=general"),
     ("debug", "web-{t}", "--image=busybox", "-c", "probe-{t}", "--custom={root}/probe.yaml", "--profile=general"),
+    ("debug", "web-{t}", "-o", "yaml", "--image=busybox"),
+    ("debug", "web-{t}", "--image=busybox", "--share-processes=maybe"),
     ("debug", "--help"),
 ]
 
@@ -199,6 +201,16 @@ def test_each_profile_builds_the_same_ephemeral_container(runners: Runners, stat
                                   "--env=A=1", "--image-pull-policy=IfNotPresent", "--", "sleep", "1"))
     query = f'jsonpath={{.spec.ephemeralContainers[?(@.name=="{name}")]}}'
     _same_on_server(state, "get", "pod", "web-{t}", "-o", query)
+
+
+def test_env_flags_merge(runners: Runners, state) -> None:
+    """--env is a StringToString: repeated and comma-separated pairs merge (kubectl lists them in Go map order)."""
+    _assert_same(runners, state, ("debug", "web-{t}", "--image=busybox", "-c", "env-{t}", "--profile=general",
+                                  "--env=A=1", "--env", "B=2,C=3", "--env=A=4", "--", "true"))
+    for tool in "kp":
+        env = json.loads(state["kubectl"]("get", "pod", f"web-{tool}", "-o",
+                                          f'jsonpath={{.spec.ephemeralContainers[?(@.name=="env-{tool}")].env}}'))
+        assert sorted((e["name"], e["value"]) for e in env) == [("A", "4"), ("B", "2"), ("C", "3")], tool
 
 
 def test_target_custom_profile_and_arguments_only(runners: Runners, state) -> None:
