@@ -10,6 +10,7 @@ API:
   every namespaced kind, then once for the cluster-scoped kinds (the defaults include Namespace and
   PersistentVolume), each listed object with the annotation
   whose uid was not applied is deleted (not with --dry-run=client; dryRun=All with --dry-run=server).
+* `pruned_objects(...)`, same arguments: the pruned objects themselves, for apply's -o printers.
 """
 
 from __future__ import annotations
@@ -62,11 +63,24 @@ def _mappings(mapper: RestMapper, allowlist: list[ResourceType], namespace_speci
 
 def prune(client: RestClient, mapper: RestMapper, allowlist, namespaces, visited_uids, selector: str,
           dry_run: str, cascade: str, grace_period: int, namespace_specified: bool = True) -> Iterator[str]:
-    from pykubectl.resources.deleting import cascade_policy, delete_body, delete_object
     from pykubectl.resources.dry_run import dry_run_suffix
 
-    namespaced, cluster = _mappings(mapper, list(allowlist or ()), namespace_specified)
     suffix = dry_run_suffix(dry_run)
+    for obj in pruned_objects(client, mapper, allowlist, namespaces, visited_uids, selector, dry_run, cascade,
+                              grace_period, namespace_specified):
+        group = obj["apiVersion"].rpartition("/")[0]
+        kind = obj["kind"].lower() + (f".{group}" if group else "")
+        yield f"{kind}/{obj['metadata'].get('name', '')} pruned{suffix}\n"
+
+
+def pruned_objects(client: RestClient, mapper: RestMapper, allowlist, namespaces, visited_uids, selector: str,
+                   dry_run: str, cascade: str, grace_period: int, namespace_specified: bool = True) -> Iterator[dict]:
+    """The objects pruned (deleted unless a client dry run), as listed, with their apiVersion and kind: kubectl
+    prints each with apply's printer and the operation "pruned". Nothing waits for them to be gone: kubectl
+    1.32's pruner ignores --wait and --timeout."""
+    from pykubectl.resources.deleting import cascade_policy, delete_body, delete_object
+
+    namespaced, cluster = _mappings(mapper, list(allowlist or ()), namespace_specified)
     scopes = [(ns, m) for ns in sorted(namespaces) for m in namespaced] + [("", m) for m in cluster]
     for namespace, mapping in scopes:
         params = {"labelSelector": selector} if selector else None
@@ -81,5 +95,5 @@ def prune(client: RestClient, mapper: RestMapper, allowlist, namespaces, visited
             if dry_run != "client":
                 body = delete_body(grace_period, cascade_policy(cascade), server_dry_run=dry_run == "server")
                 delete_object(client, mapping.object_path(name, namespace or None), body)
-            kind = mapping.kind.lower() + (f".{mapping.group}" if mapping.group else "")
-            yield f"{kind}/{name} pruned{suffix}\n"
+            yield {"apiVersion": mapping.api_version, "kind": mapping.kind,
+                   **{k: v for k, v in item.items() if k not in ("apiVersion", "kind")}}

@@ -291,13 +291,13 @@ def run(options: ApplyOptions, session) -> None:
             out.write(printer(_typed_list(results, options.output), ""))
         out.flush()
     if options.prune:
-        from pykubectl.resources.prune import prune
+        from pykubectl.resources.prune import pruned_objects
 
         if not allowlist:
             _klog_warning(session.streams.err, "prune.go:71", PRUNE_DEPRECATION)
-        for line in prune(session.client, session.mapper, allowlist, visited_namespaces, visited_uids,
-                          options.selector, dry_run, options.cascade, options.grace_period):
-            out.write(line)
+        for obj in pruned_objects(session.client, session.mapper, allowlist, visited_namespaces, visited_uids,
+                                  options.selector, dry_run, options.cascade, options.grace_period):
+            out.write(printer(obj, "pruned"))
             out.flush()
 
 
