@@ -249,8 +249,8 @@ def _deployment(nodes: Nodes, name: str = "web", replicas: int = 1) -> None:
                               "spec": {**ON_NODE02, "containers": _container()}}}})
 
 
-def _pod(nodes: Nodes, name: str, empty_dir: bool = False) -> None:
-    spec = {"nodeName": "node02", "terminationGracePeriodSeconds": 1, "containers": _container()}
+def _pod(nodes: Nodes, name: str, empty_dir: bool = False, node: str = "node02") -> None:
+    spec = {"nodeName": node, "terminationGracePeriodSeconds": 1, "containers": _container()}
     if empty_dir:
         spec["volumes"] = [{"name": "scratch", "emptyDir": {}}]
     nodes.create("/api/v1/namespaces/default/pods", {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
@@ -302,6 +302,12 @@ def _unmanaged(nodes):
     _ready(nodes, 2)
 
 
+def _one_on_each(nodes):
+    _pod(nodes, "lonely1", node="node01")
+    _pod(nodes, "lonely2")
+    _ready(nodes, 2)
+
+
 def _scratch(nodes):
     _pod(nodes, "scratch", empty_dir=True)
     _ready(nodes, 1)
@@ -335,6 +341,8 @@ DRAIN_CASES = [
     (("node02", "--delete-emptydir-data"), _scratch),
     (("-l", "kubernetes.io/hostname=node02", "--force"), _unmanaged),
     (("node01", "node02", "--force"), _unmanaged),
+    (("node01", "node02"), _one_on_each),
+    (("node01", "node02", "--force", "--dry-run=server"), _one_on_each),
     (("node02", "nope"), _unmanaged),
     ((), _unmanaged),
     (("node02", "-l", "a=b"), _unmanaged),
