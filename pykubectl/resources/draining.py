@@ -53,9 +53,12 @@ def select_nodes(session, names, selector: str, chunk_size: int = 500) -> list[d
     tuples = []
     for name in names:
         if "/" in name:
-            resource, _, object_name = name.partition("/")
-            if not resource or not object_name or "/" in object_name:
+            parts = name.split("/")
+            if len(parts) > 2:
                 raise KubectlError("arguments in resource/name form may not have more than one slash")
+            resource, object_name = parts
+            if not resource or not object_name:
+                raise KubectlError("arguments in resource/name form must have a single resource and name")
             tuples.append((session.mapper.resource_for(resource), object_name))
         else:
             tuples.append((node_type, name))

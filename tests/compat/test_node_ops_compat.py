@@ -124,6 +124,8 @@ CORDON_CASES = [
     ("cordon", "pods/x"),
     ("cordon", "pod/x", "node01"),
     ("cordon", "bogus/x"),
+    ("cordon", "a/b/c"),
+    ("cordon", "node/"),
     ("cordon", "configmap/kube-root-ca.crt"),
     ("uncordon", "node01"),
     ("uncordon", "node02"),
