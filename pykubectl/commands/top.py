@@ -233,7 +233,9 @@ def _metrics_api_available(session) -> bool:
 
 
 def _metrics_headers(options) -> dict[str, str] | None:
-    return {"Accept": "application/vnd.kubernetes.protobuf, */*"} if options.use_protocol_buffers else None
+    """kubectl asks for protobuf unless --use-protocol-buffers=false; pykubectl decodes JSON only, so it always
+    asks for JSON (metrics-server serves both; the figures are the same)."""
+    return None
 
 
 def run_pods(options: TopPodOptions, session) -> None:
