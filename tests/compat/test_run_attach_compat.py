@@ -184,3 +184,36 @@ def test_tty_under_a_real_terminal(state) -> None:
             os.close(master)
         outputs[tool] = (code, b"got yes" in seen, f'pod "tty-{tool}" deleted'.encode() in seen)
     assert outputs["p"] == outputs["k"] == (6, True, True)
+
+
+def test_tty_session_on_an_always_pod_ends_with_the_reattach_hint(state) -> None:
+    """restartPolicy Always under a terminal: kubectl attach's `Session ended, resume using ...` line, then --rm."""
+    import os
+    import sys
+
+    from tests.compat.test_exec_compat import _read_until, _set_size
+
+    hints = {}
+    for tool, argv in (("k", [state["binary"]]), ("p", [sys.executable, "-m", "pykubectl"])):
+        master, slave = os.openpty()
+        _set_size(slave, 24, 80)
+        proc = subprocess.Popen([*argv, "run", f"again-{tool}", "-it", "--rm", "--image=busybox", "--",
+                                 "sh", "-c", "read l; echo \"got $l\""],
+                                stdin=slave, stdout=slave, stderr=slave, env=state["env"], start_new_session=True)
+        seen = bytearray()
+        try:
+            _read_until(master, b"try pressing enter", 30, seen)
+            os.write(master, b"yes\n")
+            _read_until(master, b"deleted", 30, seen)
+            code = proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.close(slave)
+            os.close(master)
+        text = bytes(seen).decode().replace(f"again-{tool}", "again")
+        hints[tool] = (code, [line for line in text.splitlines() if line.startswith(("Session ended", "pod "))])
+    assert hints["p"] == hints["k"] == (0, [
+        "Session ended, resume using 'kubectl attach again -c again -i -t' command when the pod is running",
+        'pod "again" deleted'])
