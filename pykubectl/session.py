@@ -54,13 +54,11 @@ class Session:
     def discovery(self) -> Discovery:
         from pykubectl.client.discovery import Discovery, default_cache_dir
 
-        return Discovery(self.client, self.overrides.cache_dir or default_cache_dir())
+        return Discovery(self.client, self.overrides.cache_dir or default_cache_dir(), errors=self.streams.err)
 
     @cached_property
     def mapper(self) -> RestMapper:
-        from pykubectl.client.mapper import RestMapper
-
-        return RestMapper(self.discovery, warnings=self.streams.err)
+        return _client_go_mapper(self.discovery, self.streams.err)
 
     def close(self) -> None:
         if "client" in self.__dict__:
@@ -69,6 +67,36 @@ class Session:
     def warnings_error(self):
         """--warnings-as-errors: the error to raise once the command has succeeded (None: carry on)."""
         return self.client.warnings_error() if "client" in self.__dict__ else None
+
+
+def _client_go_mapper(discovery: Discovery, warnings) -> RestMapper:
+    """The RESTMapper, reporting a failed discovery as many times as kubectl's mapper stack tries it.
+
+    client-go logs one "Unhandled Error" line per attempt (see Discovery.report_failure). cli-runtime's
+    mappingFor asks the shortcut expander for KindFor (2 attempts: its shortcut list, then the deferred
+    mapper), then RESTMapping twice (1 each): 4 for `pods`, 6 when a version is given (`pods.v1.`), whose
+    KindFor runs twice. ReplaceAliases (categories) tries once per type and ignores the failure."""
+    from pykubectl.client.mapper import RestMapper
+    from pykubectl.errors import KubectlError
+
+    class ClientGoMapper(RestMapper):
+        def resource_for(self, arg: str):
+            try:
+                return super().resource_for(arg)
+            except KubectlError as exc:
+                if exc is discovery.failure:
+                    discovery.report_failure((6 if arg.count(".") >= 2 else 4) - 1)
+                raise
+
+        def expand_category(self, category: str):
+            try:
+                return super().expand_category(category)
+            except KubectlError as exc:
+                if exc is not discovery.failure:
+                    raise
+                return None
+
+    return ClientGoMapper(discovery, warnings=warnings)
 
 
 def _can_identify_user(settings: ConnectionSettings) -> bool:

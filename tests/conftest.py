@@ -38,6 +38,12 @@ def strip_klog(text: str) -> str:
     return "".join(out)
 
 
+def blur_klog(text: str) -> str:
+    """klog lines kept, with their time and pid (which differ between two runs) replaced by fixed text."""
+    return "".join(re.sub(r"^([IEWF])\d{4} \d\d:\d\d:\d\d\.\d{6}\s+\d+ ", r"\g<1>0000 00:00:00.000000       0 ", line)
+                   for line in text.splitlines(keepends=True))
+
+
 @dataclass
 class Result:
     stdout: str

@@ -10,7 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from pykubectl.errors import ApiError, KubectlError, NotFound
 from pykubectl.model.types import APIGroup, DiscoveredResources, GroupVersion, ResourceType
@@ -172,8 +172,10 @@ class Discovery:
     """kubectl's discovery stack: a disk cache (CachedDiscoveryClient) over an in-memory live fetch."""
 
     def __init__(self, client: RestClient, cache_root: str | None, ttl: float = CACHE_TTL,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, errors: TextIO | None = None):
         self.client = client
+        self.errors = errors  # stderr: client-go's "Unhandled Error" klog lines for failed discovery
+        self.failure: KubectlError | None = None  # the live fetch's error, answered again without the network
         self.directory = discovery_cache_dir(cache_root, client.settings.server) if cache_root else None
         self.ttl = ttl
         self.clock = clock
@@ -196,6 +198,7 @@ class Discovery:
         self._invalidated = True
         self._live = None
         self._resolved = None
+        self.failure = None
 
     def _read_cached(self, path: Path) -> dict | None:
         if self.directory is None:
@@ -239,12 +242,15 @@ class Discovery:
     def _fetch_live(self) -> tuple[list[dict], dict[str, dict] | None, dict[str, str]]:
         if self._live is not None:
             return self._live
+        if self.failure is not None:  # client-go tries again and fails again; the answer will not differ
+            self.report_failure()
+            raise self.failure
         try:
             groups, lists, failed = self._download("/api")
             apis_groups, apis_lists, apis_failed = self._download("/apis")
         except KubectlError as exc:
-            if log.isEnabledFor(logging.ERROR) and _verbosity() >= 1:
-                log.error('"Unhandled Error" err="couldn\'t get current server API group list: %s"', exc)
+            self.failure = exc
+            self.report_failure()
             raise
         groups = groups + apis_groups
         failed.update(apis_failed)
@@ -254,6 +260,17 @@ class Discovery:
             lists = None
         self._live = (groups, lists, failed)
         return self._live
+
+    def report_failure(self, attempts: int = 1) -> None:
+        """memcache.go's HandleError for a refresh that failed, once per attempt: kubectl prints these klog
+        lines on stderr at every verbosity (`E1128 13:31:26.123456   12345 memcache.go:265] "Unhandled
+        Error" err="couldn't get current server API group list: ..."`)."""
+        if self.errors is None or self.failure is None:
+            return
+        message = f"couldn't get current server API group list: {self.failure}"
+        for _ in range(attempts):
+            self.errors.write(klog_error_line("memcache.go:265", '"Unhandled Error"', {"err": message}))
+        self.errors.flush()
 
     def _download(self, path: str) -> tuple[list[dict], dict[str, dict] | None, dict[str, str]]:
         try:
@@ -388,3 +405,19 @@ def _normalise_group(raw: dict) -> dict:
 
 def _verbosity() -> int:
     return int(getattr(logging.getLogger("pykubectl"), "verbosity", 0) or 0)
+
+
+def klog_error_line(where: str, message: str, values: dict[str, str]) -> str:
+    """A klog text-format error line: `E1128 13:31:26.123456   12345 file.go:42] msg key="value"`; a value
+    with newlines goes in klog's `key=<` block, one tab-indented line each."""
+    now = time.time()
+    head = f"E{time.strftime('%m%d %H:%M:%S', time.localtime(now))}.{int((now % 1) * 1_000_000):06d} " \
+           f"{os.getpid():7d} {where}] {message}"
+    parts = [head]
+    for key, value in values.items():
+        if "\n" in value:
+            body = "".join(f"\t{line}\n" for line in value.rstrip("\n").split("\n"))
+            parts.append(f"{key}=<\n{body} >")
+        else:
+            parts.append(f"{key}={json.dumps(value, ensure_ascii=False)}")
+    return " ".join(parts) + "\n"

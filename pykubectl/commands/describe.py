@@ -124,7 +124,7 @@ def run(options: DescribeOptions, session) -> None:
     if not objects and not errors:
         err.write("No resources found\n" if options.all_namespaces else f"No resources found in {namespace} namespace.\n")
     if errors:
-        raise errors[0] if len(errors) == 1 and isinstance(errors[0], KubectlError) else AggregateError(errors)
+        raise AggregateError(errors)  # checkErr prints a builder aggregate without an "error: " prefix
 
 
 def _painter(session):

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from pykubectl.errors import KubectlError
+from pykubectl.errors import ConnectionFailure, KubectlError
 from pykubectl.model.types import GroupVersion, ResourceType
 
 if TYPE_CHECKING:
@@ -335,6 +335,8 @@ def _manifest_target(manifest: Manifest, mapper: RestMapper, namespace: str, exp
     kind = str(obj.get("kind") or "")
     try:
         mapping = mapper.kind_for(gv.group, gv.version, kind)
+    except ConnectionFailure as exc:  # discovery itself failed, not the lookup (mapper.infoForData's wording)
+        return KubectlError(f'unable to recognize "{manifest.source}": {exc}')
     except KubectlError:
         return KubectlError(f'resource mapping not found for name: "{name}" namespace: "{obj_namespace}" from '
                             f'"{manifest.source}": no matches for kind "{kind}" in version "{gv}"\n'

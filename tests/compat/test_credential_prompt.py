@@ -2,11 +2,11 @@
 
 import pytest
 
-from tests.conftest import strip_klog
+from tests.conftest import blur_klog
 
 
-def _without_klog(result):
-    result.stderr = strip_klog(result.stderr)
+def _klog_blurred(result):
+    result.stderr = blur_klog(result.stderr)
     return result
 
 
@@ -16,4 +16,4 @@ def test_prompt_without_credentials_matches_kubectl(runners, stdin):
 
 
 def test_no_prompt_over_http(runners):
-    runners.assert_same("--server", "http://127.0.0.1:1", "api-versions", stdin="bob\n", normalise=_without_klog)
+    runners.assert_same("--server", "http://127.0.0.1:1", "api-versions", stdin="bob\n", normalise=_klog_blurred)
