@@ -344,6 +344,8 @@ def test_node_debug_interactive(runners: Runners, state) -> None:
 
 
 def test_tty_under_a_real_terminal(state) -> None:
+    """-it under a terminal: the line typed reaches the ephemeral container; afterwards kubectl attach's hint for
+    ephemeral containers (the pod's restartPolicy is Always)."""
     from tests.compat.test_exec_compat import _read_until, _set_size
 
     seen_by = {}
@@ -357,7 +359,7 @@ def test_tty_under_a_real_terminal(state) -> None:
         try:
             _read_until(master, b"try pressing enter", 30, seen)
             os.write(master, b"typed\n")
-            _read_until(master, b"got typed", 30, seen)
+            _read_until(master, b"if it is still running", 30, seen)
             code = proc.wait(timeout=30)
         finally:
             if proc.poll() is None:
@@ -365,8 +367,11 @@ def test_tty_under_a_real_terminal(state) -> None:
                 proc.wait()
             os.close(slave)
             os.close(master)
-        seen_by[tool] = code
-    assert seen_by == {"k": 0, "p": 0}
+        text = _clean(bytes(seen).decode())
+        seen_by[tool] = (code, "got typed" in text, [line for line in text.splitlines() if "Session ended" in line])
+    assert seen_by["p"] == seen_by["k"] == (0, True, [
+        "Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach "
+        "web-T -c tty-T -i -t' if it is still running"])
 
 
 def test_the_subresource_serves_the_pod_and_keeps_existing_ephemeral_containers(state, tmp_path) -> None:
