@@ -266,7 +266,22 @@ BARE_DRY_RUN_CASES = [
     ("annotate", "ns", "default", "a=b", "--dry-run", "-o", "name"),
     ("delete", "ns", "default", "--dry-run"),
     ("run", "p", "--image=nginx", "--dry-run"),
+    ("delete", "cm", "nosuch", "--cascade"),  # NoOptDefVal "background"
+    ("delete", "cm", "nosuch", "--cascade", "--dry-run"),
+    ("create", "namespace", "x", "--dry-run=server", "--validate"),  # NoOptDefVal "strict"
+    ("create", "role", "r", "--verb=get", "--resource=pods", "--edit"),  # generators have no --edit
 ]
+
+
+def test_scan_gives_a_bare_flag_its_no_opt_default_and_leaves_the_next_word():
+    from pykubectl.flags.pflag import FlagSpec, scan
+
+    own = [FlagSpec("dry-run", None, True, "dry_run", no_opt_default="unchanged"),
+           FlagSpec("output", "o", True, "output")]
+    assert scan(["--dry-run", "client", "-o", "yaml"], own, [], "kubectl x").args == [
+        "--dry-run", "unchanged", "client", "-o", "yaml"]
+    assert scan(["--dry-run=server"], own, [], "kubectl x").args == ["--dry-run", "server"]
+    assert scan(["--dry-run"], own, [], "kubectl x").args == ["--dry-run", "unchanged"]
 
 
 @pytest.mark.parametrize("args", BARE_DRY_RUN_CASES)
