@@ -63,6 +63,17 @@ spec:
     metadata: {labels: {app: bare}}
     spec:
       containers: [{name: web, image: nginx}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: legacy}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: legacy}}
+  template:
+    metadata: {labels: {app: legacy}}
+    spec:
+      containers: [{name: web, image: nginx, resources: {requests: {cpu: 100m}}}]
 """
 
 AUTOSCALERS = """\
@@ -223,6 +234,7 @@ def state(kube_apiserver, tmp_path_factory):
     kubectl("apply", "-f", "-", stdin=USAGE)
     kubectl("wait", "--for=condition=Ready", "pod", "--all", "-n", "limited", "--timeout=60s")
     kubectl("apply", "-f", "-", stdin=AUTOSCALERS)
+    kubectl("autoscale", "deploy/legacy", "--max=3", "--cpu-percent=20")  # an autoscaling/v1 object
     cluster = kube_apiserver.cluster
 
     def hpa(name: str) -> dict:
@@ -234,7 +246,8 @@ def state(kube_apiserver, tmp_path_factory):
                 and (busy.get("status") or {}).get("readyReplicas") == 3
                 and len((hpa("busy")["status"].get("currentMetrics") or [{}])[0].get("resource", {})) > 0
                 and hpa("small").get("status", {}).get("currentReplicas") == 2
-                and all(hpa(n).get("status", {}).get("conditions") for n in ("idle", "ghost", "bare")))
+                and all(hpa(n).get("status", {}).get("conditions") for n in ("idle", "ghost", "bare"))
+                and "currentCPUUtilizationPercentage" in hpa("legacy").get("status", {}))
 
     _wait_for(settled, "the autoscalers to settle")
     kube_apiserver.settle(10)
@@ -244,7 +257,7 @@ def state(kube_apiserver, tmp_path_factory):
 
 
 READS = [
-    "get hpa", "get hpa -o wide", "get hpa busy", "get hpa ghost bare", "get hpa --no-headers",
+    "get hpa", "get hpa -o wide", "get hpa busy", "get hpa legacy -o jsonpath={.status}", "get hpa ghost bare", "get hpa --no-headers",
     "describe hpa busy", "describe hpa idle", "describe hpa small", "describe hpa ghost", "describe hpa bare",
     "describe hpa", "get deploy busy small idle",
     "get quota -n limited", "get resourcequota compute -n limited", "get quota -A", "get quota -n limited -o wide",
