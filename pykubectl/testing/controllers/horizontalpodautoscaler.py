@@ -137,7 +137,9 @@ class HorizontalPodAutoscalerController:
             events.append(("Warning", "FailedGetScale", error))
             condition("AbleToScale", "False", "FailedGetScale",
                       f"the HPA controller was unable to get the target's current scale: {error}")
-            self._write(cluster, hpa, dict(status, conditions=conditions), events, v1)
+            self._write(cluster, hpa, _status(int(status.get("currentReplicas") or 0),
+                                              int(status.get("desiredReplicas") or 0), status.get("lastScaleTime"),
+                                              status.get("currentMetrics"), conditions), events, v1)
             return
         target_spec = target.get("spec") or {}
         condition("AbleToScale", "True", "SucceededGetScale",
