@@ -259,9 +259,8 @@ def _remove(session, options: RunOptions, objects: list[dict]) -> None:
             session.client.get_json(path, discovery=False)
             delete_object(session.client, path, delete_body(-1, propagation))
         except ApiError as exc:
-            if exc.code == 404:
-                if not options.quiet:
-                    session.streams.out.write("No resources found\n")
+            if exc.code == 404:  # DeleteResult found nothing: said even with -q
+                session.streams.out.write("No resources found\n")
                 continue
             return
         if not options.quiet:
