@@ -113,7 +113,24 @@ def test_kubectl_itself_stops_when_the_server_ends_the_watch(runners, server):
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["NAME", "w9", "c1", "c2"]
 
 
-def test_a_410_on_resuming_lists_again_and_prints_the_difference(runners, server):
+EXPECTED_AFTER_410 = {
+    "-w --output-watch-events": [
+        "EVENT  NAME  DATA  AGE",
+        "ADDED  c1  1  AGE",
+        "ADDED  c2  1  AGE",
+        "ADDED  kube-root-ca.crt  1  AGE",
+        "MODIFIED  c1  1  AGE",
+        "ADDED  w9  0  AGE",
+        "DELETED  c2  1  AGE",
+    ],
+    "-w -o name": ["configmap/c1", "configmap/c2", "configmap/kube-root-ca.crt", "configmap/c1", "configmap/w9",
+                   "configmap/c2"],
+    "-w -o jsonpath={.metadata.name}{'\\n'}": ["c1", "c2", "kube-root-ca.crt", "c1", "w9", "c2"],
+}
+
+
+@pytest.mark.parametrize("args", list(EXPECTED_AFTER_410))
+def test_a_410_on_resuming_lists_again_and_prints_the_difference(runners, server, args):
     kube_apiserver, client, env = server
     store = kube_apiserver.store
     store.max_watch_seconds = 0.3
@@ -137,18 +154,9 @@ def test_a_410_on_resuming_lists_again_and_prints_the_difference(runners, server
     worker = threading.Thread(target=between_watches)
     worker.start()
     try:
-        result = normalise(runners.pykubectl("get", "cm", "-w", "--output-watch-events", "--request-timeout=3s",
-                                             env=env))
+        result = normalise(runners.pykubectl("get", "cm", *args.split(), "--request-timeout=3s", env=env))
     finally:
         worker.join()
         store._history = deque(store._history, maxlen=history.maxlen)
     assert result.stderr == "" and result.exit_code == 0
-    assert result.stdout.splitlines() == [
-        "EVENT  NAME  DATA  AGE",
-        "ADDED  c1  1  AGE",
-        "ADDED  c2  1  AGE",
-        "ADDED  kube-root-ca.crt  1  AGE",
-        "MODIFIED  c1  1  AGE",
-        "ADDED  w9  0  AGE",
-        "DELETED  c2  1  AGE",
-    ]
+    assert result.stdout.splitlines() == EXPECTED_AFTER_410[args]
