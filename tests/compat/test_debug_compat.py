@@ -155,6 +155,7 @@ ERRORS = [
     ("debug", "web-{t}", "--image=busybox", "--image-pull-policy=Sometimes"),
     ("debug", "web-{t}", "--copy-to=x-{t}"),
     ("debug", "web-{t}", "--copy-to=x-{t}", "--", "sh"),
+    ("debug", "web-{t}", "--copy-to=x-{t}", "-c", "nosuch", "--profile=general", "--", "sh"),
     ("debug", "web-{t}", "--copy-to=x-{t}", "--set-image=web=Bad Image"),
     ("debug", "web-{t}", "--copy-to=x-{t}", "--image=busybox", "--target=web"),
     ("debug", "web-{t}", "--attach", "--copy-to=x-{t}", "--set-image=web=nginx"),
