@@ -29,7 +29,7 @@ SHELLS = ("bash", "zsh", "fish", "powershell")
 
 # Commands completing with kubectl's ResourceTypeAndNameCompletionFunc.
 TYPE_AND_NAME = {("get",), ("describe",), ("delete",), ("edit",), ("label",), ("annotate",), ("patch",),
-                 ("debug",), ("apply", "edit-last-applied"), ("apply", "view-last-applied")}
+                 ("apply", "edit-last-applied"), ("apply", "view-last-applied")}
 # SpecifiedResourceTypeAndName(NoRepeat)CompletionFunc: (allowed types, allow repeat).
 SPECIFIED: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {
     ("autoscale",): (("deployment", "replicaset", "replicationcontroller", "statefulset"), True),
@@ -212,6 +212,12 @@ class Flags:
     def __init__(self, node: Node, inherited: list[Flag]):
         self.node = node
         self.local = [] if node.plugin else node.local_flags()
+        if node.path[1:2] == ("config",):
+            # `config` declares its own persistent --kubeconfig, with other words, over the global one
+            own = Flag("kubeconfig", None, True, "use a particular kubeconfig file")
+            inherited = [own if f.long == "kubeconfig" else f for f in inherited]
+            if len(node.path) == 2:
+                self.local.append(own)
         self.inherited = [f for f in inherited if f.long not in {g.long for g in self.local}]
         self.help = Flag("help", "h", False, f"help for {node.path[-1]}")
         every = [*self.inherited, *self.local, self.help]
@@ -289,6 +295,7 @@ def _record(parsed: Parsed, flags: Flags, flag: Flag | None, value: str) -> None
 class Engine:
     def __init__(self, args: list[str]):
         self.all_args = args
+        self.final_path: tuple[str, ...] = ()
         self._session = None
         self._values: dict[str, list[str]] = {}
 
@@ -338,6 +345,7 @@ class Engine:
         self.inherited = inherited
         parsed = _walk(words, root, inherited)
         node = parsed.node
+        self.final_path = node.path
         flags = Flags(node, inherited if not node.plugin else [])
         self._values = parsed.values
         return self._complete(parsed, node, flags, words, to_complete)
@@ -643,8 +651,9 @@ def complete(args: list[str], streams) -> int:
     no_desc = args[0] == "__completeNoDesc"
     _skip_httpx_cli()
     words = list(args[1:]) or [""]
+    engine = Engine(words)
     try:
-        comps, directive = Engine(words).run()
+        comps, directive = engine.run()
     except Exception:  # silent: no candidates, only the directive
         comps, directive = [], 0
     lines = []
@@ -653,6 +662,8 @@ def complete(args: list[str], streams) -> int:
             comp = comp.split("\t", 1)[0]
         lines.append(comp.split("\n", 1)[0].strip())
     streams.out.write("".join(line + "\n" for line in lines) + f":{directive}\n")
-    streams.err.write(f"Completion ended with directive: {directive_text(directive)}\n")
+    # kubectl's `options` sends everything, cobra's closing note too, to stdout
+    note = streams.out if engine.final_path == ("kubectl", "options") else streams.err
+    note.write(f"Completion ended with directive: {directive_text(directive)}\n")
     return 0
 

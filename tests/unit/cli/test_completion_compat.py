@@ -37,7 +37,8 @@ ORDERED = [
     ["help", ""], ["help", "config", ""], ["-"], ["get", "pods", "-"], ["get", "pods", "--o"],
     ["get", "pods", "-o", "yaml", "--o"], ["get", "-l", "a=b", "--sel"], ["create", "deployment", "x", "-"],
     ["create", "deploy", "x", ""], ["scale", ""], ["run", "x", "--"], ["get", "pods", "-h", ""],
-    ["exec", "web", "--", ""], ["plugin", "list", "-"],
+    ["exec", "web", "--", ""], ["plugin", "list", "-"], ["config", "-"], ["config", "view", "--kube"],
+    ["options", "-"], ["-n", "dev", "options", ""], ["debug", ""],
     # flag values
     ["get", "-o", ""], ["get", "-o", "j"], ["get", "-o=j"], ["get", "--output=c"], ["api-resources", "-o", ""],
     ["version", "-o", ""], ["-n", ""], ["--namespace", "d"], ["--namespace=k"], ["get", "pods", "-n", ""],
