@@ -247,3 +247,39 @@ def test_status_is_written_only_when_it_changes(cluster, usage):
                                              (3_000_000_000, "3M")])
 def test_average_values_print_as_go_quantities(milli, text):
     assert format_milli(milli) == text
+
+
+def test_behavior_policies_limit_the_rate(cluster, usage):
+    usage["web"] = (300_000_000, 0)
+    deployment(cluster, "web", 1, {"cpu": "100m"})
+    cluster.create(*HPA, {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                          "metadata": {"name": "web", "namespace": "default"},
+                          "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                                   "minReplicas": 1, "maxReplicas": 10, "metrics": [cpu(50)],
+                                   "behavior": {"scaleUp": {"policies": [
+                                       {"type": "Pods", "value": 1, "periodSeconds": 60}]}}}})
+    run_pods(cluster)
+    assert replicas(cluster, "web") == 2  # one pod per minute
+    assert conditions(cluster, "web")["ScalingLimited"] == (
+        "True", "ScaleUpLimit", "the desired replica count is increasing faster than the maximum scale rate")
+    cluster.clock.advance(61)
+    run_pods(cluster)
+    assert replicas(cluster, "web") == 3
+    assert [m for _, r, m in events(cluster, "web") if r == "SuccessfulRescale"] == [
+        "New size: 2; reason: cpu resource utilization (percentage of request) above target",
+        "New size: 3; reason: cpu resource utilization (percentage of request) above target"]
+
+
+def test_behavior_scale_down_without_a_window(cluster, usage):
+    usage["web"] = (1_000_000, 0)  # 1% against 50%
+    deployment(cluster, "web", 4, {"cpu": "100m"})
+    cluster.create(*HPA, {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                          "metadata": {"name": "web", "namespace": "default"},
+                          "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                                   "minReplicas": 1, "maxReplicas": 10, "metrics": [cpu(50)],
+                                   "behavior": {"scaleDown": {"stabilizationWindowSeconds": 0, "policies": [
+                                       {"type": "Percent", "value": 50, "periodSeconds": 60}]}}}})
+    run_pods(cluster)
+    assert replicas(cluster, "web") == 2  # half of 4 in the first minute, then no more
+    assert conditions(cluster, "web")["ScalingLimited"] == (
+        "True", "ScaleDownLimit", "the desired replica count is decreasing faster than the maximum scale rate")

@@ -94,6 +94,9 @@ class HorizontalPodAutoscalerController:
     def __init__(self) -> None:
         # key → [(recommendation, cluster-clock seconds)], as the controller's in-memory recommendations
         self.recommendations: dict[tuple[str, str], list[list[float]]] = {}
+        # key → [(replicas added or removed, cluster-clock seconds)]: the rescales behavior policies count
+        self.scale_ups: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self.scale_downs: dict[tuple[str, str], list[tuple[int, float]]] = {}
 
     # ------------------------------------------------------------------ triggers
     def reconcile(self, cluster, event) -> None:
@@ -101,7 +104,8 @@ class HorizontalPodAutoscalerController:
         namespace = b.ns_of(obj)
         if (event.group, event.resource) == (GROUP, RESOURCE):
             if event.type == "DELETED":
-                self.recommendations.pop((namespace, b.name_of(obj)), None)
+                for memory in (self.recommendations, self.scale_ups, self.scale_downs):
+                    memory.pop((namespace, b.name_of(obj)), None)
             else:
                 self.sync(cluster, namespace, b.name_of(obj))
             return
@@ -172,11 +176,19 @@ class HorizontalPodAutoscalerController:
                 reason = f"{metric_name} above target"
             elif desired < current:
                 reason = "All metrics below target"
-            desired = self._normalise(cluster, key, current, desired, min_replicas, max_replicas, condition)
+            behavior = spec.get("behavior")
+            if behavior is None:
+                desired = self._normalise(cluster, key, current, desired, min_replicas, max_replicas, condition)
+            else:
+                desired = self._normalise_with_behavior(cluster, key, _behavior(behavior), current, desired,
+                                                        min_replicas, max_replicas, condition)
             rescale = desired != current
         last_scale = status.get("lastScaleTime")
         if rescale:
             self._scale(cluster, target, ref, desired)
+            if spec.get("behavior") is not None:  # storeScaleEvent: only HPAs with a behavior keep them
+                events_of = self.scale_ups if desired > current else self.scale_downs
+                events_of.setdefault(key, []).append((abs(desired - current), cluster.clock.now()))
             condition("AbleToScale", "True", "SucceededRescale",
                       f"the HPA controller was able to update the target scale to {desired}")
             events.append(("Normal", "SuccessfulRescale", f"New size: {desired}; reason: {reason}"))
@@ -296,6 +308,61 @@ class HorizontalPodAutoscalerController:
         condition("ScalingLimited", "False" if result == stabilised else "True", limit_reason, limit_message)
         return result
 
+    def _normalise_with_behavior(self, cluster, key, behavior: dict, current: int, desired: int, min_replicas: int,
+                                 max_replicas: int, condition) -> int:
+        """normalizeDesiredReplicasWithBehaviors: stabilisation windows both ways, then the rate policies."""
+        up, down = behavior["scaleUp"], behavior["scaleDown"]
+        now = cluster.clock.now()
+        up_cutoff, down_cutoff = now - up["stabilizationWindowSeconds"], now - down["stabilizationWindowSeconds"]
+        up_rec = down_rec = desired
+        samples = self.recommendations.setdefault(key, [])
+        old_index = None
+        for i, (recommendation, stamp) in enumerate(samples):
+            if stamp > up_cutoff:
+                up_rec = min(int(recommendation), up_rec)
+            if stamp > down_cutoff:
+                down_rec = max(int(recommendation), down_rec)
+            if stamp < up_cutoff and stamp < down_cutoff:
+                old_index = i
+        stabilised = min(max(current, up_rec), down_rec)
+        if old_index is not None:
+            samples[old_index] = [desired, now]
+        else:
+            samples.append([desired, now])
+        if stabilised != desired:
+            if desired >= current:
+                condition("AbleToScale", "True", "ScaleUpStabilized", "recent recommendations were lower than "
+                          "current one, applying the lowest recent recommendation")
+            else:
+                condition("AbleToScale", "True", "ScaleDownStabilized", "recent recommendations were higher than "
+                          "current one, applying the highest recent recommendation")
+        else:
+            condition("AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size")
+        result, reason, message = stabilised, "DesiredWithinRange", "the desired count is within the acceptable range"
+        ups, downs = self.scale_ups.get(key, []), self.scale_downs.get(key, [])
+        if stabilised > current:
+            limit = max(_rate_limit(current, ups, downs, up, now, scale_up=True), current)
+            if max_replicas > limit:
+                allowed, why, text = limit, "ScaleUpLimit", \
+                    "the desired replica count is increasing faster than the maximum scale rate"
+            else:
+                allowed, why, text = max_replicas, "TooManyReplicas", \
+                    "the desired replica count is more than the maximum replica count"
+            if stabilised > allowed:
+                result, reason, message = allowed, why, text
+        elif stabilised < current:
+            limit = min(_rate_limit(current, ups, downs, down, now, scale_up=False), current)
+            if min_replicas < limit:
+                allowed, why, text = limit, "ScaleDownLimit", \
+                    "the desired replica count is decreasing faster than the maximum scale rate"
+            else:
+                allowed, why, text = min_replicas, "TooFewReplicas", \
+                    "the desired replica count is less than the minimum replica count"
+            if stabilised < allowed:
+                result, reason, message = allowed, why, text
+        condition("ScalingLimited", "False" if result == stabilised else "True", reason, message)
+        return result
+
     def _stabilise(self, cluster, key, desired: int) -> int:
         now = cluster.clock.now()
         cutoff = now - DOWNSCALE_STABILISATION
@@ -325,6 +392,55 @@ class HorizontalPodAutoscalerController:
         updated = cluster.mutate(GROUP, RESOURCE, b.ns_of(hpa), b.name_of(hpa), change, status=True, manager=MANAGER)
         for type_, reason, message in events:
             cluster.record_event(updated or hpa, type_, reason, message, COMPONENT)
+
+
+def _behavior(behavior: dict) -> dict:
+    """The behavior with the apiserver's defaults (GenerateHPAScaleUpRules/ScaleDownRules) and the
+    controller's 300 s scale-down window where none is given."""
+    up = dict(behavior.get("scaleUp") or {})
+    down = dict(behavior.get("scaleDown") or {})
+    up.setdefault("selectPolicy", "Max")
+    if up.get("policies") is None:
+        up["policies"] = [{"type": "Pods", "value": 4, "periodSeconds": 15},
+                          {"type": "Percent", "value": 100, "periodSeconds": 15}]
+    if up.get("stabilizationWindowSeconds") is None:
+        up["stabilizationWindowSeconds"] = 0
+    down.setdefault("selectPolicy", "Max")
+    if down.get("policies") is None:
+        down["policies"] = [{"type": "Percent", "value": 100, "periodSeconds": 15}]
+    if down.get("stabilizationWindowSeconds") is None:
+        down["stabilizationWindowSeconds"] = int(DOWNSCALE_STABILISATION)
+    return {"scaleUp": up, "scaleDown": down}
+
+
+def _changed_within(period: float, events: list[tuple[int, float]], now: float) -> int:
+    """getReplicasChangePerPeriod: replicas added (or removed) by the rescales of the last `period` seconds."""
+    return sum(change for change, stamp in events if stamp > now - period)
+
+
+def _rate_limit(current: int, ups: list, downs: list, rules: dict, now: float, *, scale_up: bool) -> int:
+    """calculateScaleUpLimitWithScalingRules / calculateScaleDownLimitWithBehaviors."""
+    select = rules.get("selectPolicy")
+    if select == "Disabled":
+        return current
+    # scaling up, Max picks the largest proposal; scaling down, Max picks the smallest (the largest change)
+    pick = (max if select != "Min" else min) if scale_up else (min if select != "Min" else max)
+    result = None
+    for policy in rules.get("policies") or []:
+        period = float(policy.get("periodSeconds") or 0)
+        start = current - _changed_within(period, ups, now) + _changed_within(period, downs, now)
+        value = int(policy.get("value") or 0)
+        if policy.get("type") == "Pods":
+            proposed = start + value if scale_up else start - value
+        elif scale_up:
+            proposed = int(math.ceil(start * (1 + value / 100)))
+        else:
+            proposed = int(start * (1 - value / 100))
+        result = proposed if result is None else pick(result, proposed)
+    if result is None:  # no policies: Go's starting value for the chosen comparison
+        lowest, highest = -(2**31), 2**31 - 1
+        return (lowest if select != "Min" else highest) if scale_up else (highest if select != "Min" else lowest)
+    return result
 
 
 def _metric_specs(spec: dict) -> list[dict]:
