@@ -53,29 +53,32 @@ def _both(runners: Runners, state, name: str, args: list[str], stdin: str = "") 
     return _normalise(expected, name), _normalise(actual, name)
 
 
-def _assert_same(runners: Runners, state, name: str, args: list[str], stdin: str = "") -> Result:
-    expected, actual = _both(runners, state, name, args, stdin)
-    assert (actual.stdout, actual.stderr, actual.exit_code) == (
-        expected.stdout, expected.stderr, expected.exit_code), f"run {name} {' '.join(args)}"
-    return actual
-
-
-def test_rm_never_passes_the_exit_code_and_deletes(runners: Runners, state) -> None:
-    """The container speaks after the attach is up: output through attach, then `pod deleted`, then code 3."""
-    result = _assert_same(runners, state, "rm3", ["-i", "--rm", "--restart=Never", "--image=busybox", "--",
-                                                  "sh", "-c", "sleep 1; echo hi; exit 3"])
-    assert result.stdout == 'hi\npod "rm3" deleted\n'
-    assert result.stderr == ("If you don't see a command prompt, try pressing enter.\n"
-                             "pod default/rm3 terminated (Error)\n")
-    assert result.exit_code == 3
-
-
 def _without_attach_race(result: Result) -> Result:
     """A container that ends at once may be gone before the attach connects (then both tools warn and stream the
     logs) or even before the pod is seen running (then neither prints the hint): the same race for both tools."""
     lines = [line for line in result.stderr.splitlines(keepends=True)
              if not line.startswith(("If you don't see a command prompt", "warning: couldn't attach to pod/"))]
     return Result(result.stdout, "".join(lines), result.exit_code)
+
+
+def _assert_same(runners: Runners, state, name: str, args: list[str], stdin: str = "", racy: bool = False) -> Result:
+    """`racy`: the container does not wait for its input, so on a loaded machine the attach may come too late
+    for both tools alike (see _without_attach_race)."""
+    expected, actual = _both(runners, state, name, args, stdin)
+    if racy:
+        expected, actual = _without_attach_race(expected), _without_attach_race(actual)
+    assert (actual.stdout, actual.stderr, actual.exit_code) == (
+        expected.stdout, expected.stderr, expected.exit_code), f"run {name} {' '.join(args)}"
+    return actual
+
+
+def test_rm_never_passes_the_exit_code_and_deletes(runners: Runners, state) -> None:
+    """Output through attach (or the logs), then `pod deleted`, then the container's exit code 3."""
+    result = _assert_same(runners, state, "rm3", ["-i", "--rm", "--restart=Never", "--image=busybox", "--",
+                                                  "sh", "-c", "sleep 1; echo hi; exit 3"], racy=True)
+    assert result.stdout == 'hi\npod "rm3" deleted\n'
+    assert result.stderr == "pod default/rm3 terminated (Error)\n"
+    assert result.exit_code == 3
 
 
 def test_rm_never_with_a_container_that_ends_at_once(runners: Runners, state) -> None:
@@ -90,8 +93,9 @@ def test_stdin_is_piped_to_the_container(runners: Runners, state) -> None:
     result = _assert_same(runners, state, "reader", ["-i", "--rm", "--restart=Never", "--image=busybox", "--",
                                                      "sh", "-c", "while read l; do echo \"got $l\"; done; exit 5"],
                           stdin="one\ntwo\n")
-    assert result.stdout == 'got one\ngot two\npod "reader" deleted\n'
-    assert result.exit_code == 5
+    assert result == Result('got one\ngot two\npod "reader" deleted\n',
+                            "If you don't see a command prompt, try pressing enter.\npod default/reader terminated (Error)\n",
+                            5)
 
 
 def test_quiet_suppresses_the_hint_and_the_deletion_note(runners: Runners, state) -> None:
@@ -102,8 +106,8 @@ def test_quiet_suppresses_the_hint_and_the_deletion_note(runners: Runners, state
 
 def test_attach_without_stdin_waits_for_success(runners: Runners, state) -> None:
     result = _assert_same(runners, state, "att", ["--attach", "--restart=Never", "--image=busybox", "--",
-                                                  "sh", "-c", "sleep 1; echo attached"])
-    assert result == Result("attached\n", "If you don't see a command prompt, try pressing enter.\n", 0)
+                                                  "sh", "-c", "sleep 1; echo attached"], racy=True)
+    assert result == Result("attached\n", "", 0)
 
 
 def test_attach_on_failure_restart_policy(runners: Runners, state) -> None:
