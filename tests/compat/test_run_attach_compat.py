@@ -98,6 +98,14 @@ def test_stdin_is_piped_to_the_container(runners: Runners, state) -> None:
                             5)
 
 
+def test_the_image_shell_runs_a_script_from_stdin(runners: Runners, state) -> None:
+    result = _assert_same(runners, state, "shell", ["-i", "--rm", "--restart=Never", "--image=busybox"],
+                          stdin="echo hello\nexit 4\n")
+    assert result == Result('hello\npod "shell" deleted\n',
+                            "If you don't see a command prompt, try pressing enter.\npod default/shell terminated (Error)\n",
+                            4)
+
+
 def test_quiet_suppresses_the_hint_and_the_deletion_note(runners: Runners, state) -> None:
     result = _assert_same(runners, state, "quiet", ["-q", "-i", "--rm", "--restart=Never", "--image=busybox", "--",
                                                     "sh", "-c", "read l; echo \"$l\""], stdin="word\n")
