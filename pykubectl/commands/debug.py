@@ -360,8 +360,10 @@ def _attach(session, options: DebugOptions, pod: dict, container: str) -> None:
     namespace, name = metadata.get("namespace", ""), metadata.get("name", "")
     err = session.streams.err
 
-    def warn(text: str) -> None:
-        err.write(f"Warning: {text}\n")
+    colour = _allows_colour(err)
+
+    def warn(text: str) -> None:  # printers.WarningPrinter, yellow on a terminal
+        err.write(f"\x1b[33;1mWarning:\x1b[0m {text}\n" if colour else f"Warning: {text}\n")
         err.flush()
 
     current = debugging.wait_for_pod(session.client, namespace, name, 0,
@@ -373,3 +375,13 @@ def _attach(session, options: DebugOptions, pod: dict, container: str) -> None:
     command_name = options.command_path.rsplit(" ", 1)[0] + " attach"
     debugging.attach_or_logs(session.client, session.streams, current, container, options.stdin, options.tty,
                              options.quiet, command_name)
+
+
+def _allows_colour(stream) -> bool:
+    """term.AllowsColorOutput: a terminal whose TERM is not dumb."""
+    import os
+
+    try:
+        return bool(stream.isatty()) and os.environ.get("TERM", "") != "dumb"
+    except (AttributeError, ValueError):
+        return False
