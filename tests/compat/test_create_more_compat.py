@@ -309,6 +309,16 @@ EDIT_FILES = {
                                 "data": {"a": "1"}}),
     "existing.yaml": yaml_text(CM),
     "other-ns.yaml": yaml_text({**POD, "metadata": {"name": "p9", "namespace": "other"}}),
+    "mixed.yaml": yaml_text(CM, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fresh"},
+                                 "data": {"a": "1"}}),
+}
+
+
+EDIT_SCRIPTS = {
+    # first round: YAML that does not parse; reopened with the validation error: $FIX (or nothing)
+    "break.sh": ('#!/bin/sh\ncat "$1" >> seen.txt\necho ---- >> seen.txt\n'
+                 'if grep -q "was not valid" "$1"; then [ -n "$FIX" ] && sed -i "$FIX" "$1"; '
+                 'else echo "bad: [" >> "$1"; fi\nexit 0\n'),
 }
 
 
@@ -318,8 +328,8 @@ def edit_harness(kube_apiserver, kubeconfig_file, monkeypatch, tmp_path_factory,
         pytest.skip("differential write tests need the test API server")
     harness = WriteHarness(kube_apiserver, Runners(tmp_path_factory.mktemp("home"), monkeypatch), kubeconfig_file,
                            tmp_path)
-    harness.write_files({**SCRIPTS, **EDIT_FILES})
-    for name in SCRIPTS:
+    harness.write_files({**SCRIPTS, **EDIT_SCRIPTS, **EDIT_FILES})
+    for name in [*SCRIPTS, *EDIT_SCRIPTS]:
         (tmp_path / name).chmod(0o755)
     yield harness
     harness.close()
@@ -337,9 +347,35 @@ EDIT_CASES = [
     (("create", "-f", "pod.yaml", "--edit"), "./fail.sh", {}),
     (("create", "-f", "pod.yaml", "--edit", "--windows-line-endings"), "./capture.sh", {"SED": "s/nginx/redis/"}),
     (("create", "-f", "pod.yaml", "--edit", "-o", "name"), "./capture.sh", {}),
+    (("create", "-f", "pod.yaml", "--edit"), "./break.sh", {"FIX": "/^bad: \\[/d"}),  # reopened, then fixed
+    (("create", "-f", "two.yaml", "--edit"), "./break.sh", {}),  # reopened, left as it was: cancelled
+    (("create", "-f", "pod.yaml", "--edit", "-o", "json"), "./capture.sh", {"SED": "s/nginx/redis/"}),
+    (("create", "-f", "mixed.yaml", "--edit"), "./capture.sh", {"SED": 's/"1"/"7"/'}),  # one fails, one is made
+    (("create", "-f", "two.yaml", "--edit"), "./fail.sh", {}),
 ]
 
 
 @pytest.mark.parametrize(("args", "editor", "env"), EDIT_CASES)
 def test_create_edit(edit_harness, args, editor, env):
     edit_check(edit_harness, args, editor, env)
+
+
+class _Terminal(__import__("io").StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_token_on_a_terminal_ends_with_a_newline(runners, token_state, monkeypatch):
+    """kubectl adds a newline after the token only when standard output is a terminal."""
+    import io
+
+    from pykubectl.cli.main import main
+    from pykubectl.streams import IOStreams
+
+    monkeypatch.setenv("KUBECONFIG", token_state["KUBECONFIG"])
+    monkeypatch.setenv("HOME", str(runners.home))
+    streams = IOStreams(io.StringIO(), _Terminal(), io.StringIO())
+    assert main(["create", "token", "robot"], streams) == 0
+    text = streams.out.getvalue()
+    assert text.endswith("\n") and JWT.fullmatch(text[:-1])
+    assert _claims(text[:-1])["sub"] == "system:serviceaccount:default:robot"

@@ -23,11 +23,23 @@ def run_edit(options, session) -> None:
                                label_selector=options.selector)
     selection = select(request, session.mapper, namespace, bool(session.overrides.namespace),
                        stdin=session.streams.stdin, warnings=session.streams.err)
+    errors: list[Exception] = []
     for item in selection.items:
         for member in item if isinstance(item, list) else [item]:
             if not isinstance(member, Target):
-                raise member
-            _edit_one(options, session, member, as_json)
+                errors.append(member)
+                continue
+            try:
+                _edit_one(options, session, member, as_json)
+            except _Kept as kept:  # preservedFile names the copy at once; the visit goes on with the next object
+                if kept.path and os.path.exists(kept.path):
+                    session.streams.err.write(f'A copy of your changes has been stored to "{kept.path}"\n')
+                    session.streams.err.flush()
+                errors.append(kept.error)
+    if errors:
+        from pykubectl.resources.dry_run import collected_error
+
+        raise collected_error(errors)
 
 
 def _edit_one(options, session, target, as_json: bool) -> None:
@@ -54,10 +66,10 @@ def _edit_one(options, session, target, as_json: bool) -> None:
         try:
             edited, path = editing.launch(text, suffix, options.windows_line_endings)
         except editing.PreservedError as exc:
-            raise editing.PreservedError(str(exc), previous_file) from None
+            raise _Kept(KubectlError(str(exc)), previous_file) from None
         edited = edited.replace("\r\n", "\n")
         if contains_error and editing.strip_comments(edited_before) == editing.strip_comments(edited):
-            raise editing.PreservedError("Edit cancelled, no valid changes were saved.", path)
+            raise _Kept(KubectlError("Edit cancelled, no valid changes were saved."), path)
         if previous_file and previous_file != path and os.path.exists(previous_file):
             os.unlink(previous_file)
         previous_file = path
@@ -89,25 +101,17 @@ def _edit_one(options, session, target, as_json: bool) -> None:
         try:
             _create_all(options, session, updated)
         except KubectlError as exc:
-            raise _preserved(exc, path) from None
+            raise _Kept(exc, path) from None
         os.unlink(path)
         return
 
 
-def _preserved(exc: KubectlError, path: str) -> KubectlError:
-    """preservedFile: name the kept copy on stderr, then kubectl's usual text for the error."""
-    from pykubectl.resources.editing import PreservedError
+class _Kept(Exception):
+    """An edit that failed after a file was saved: the error, and the copy kubectl keeps (preservedFile)."""
 
-    class _Kept(PreservedError):
-        def render(self) -> str:
-            note = ""
-            if self.path and os.path.exists(self.path):
-                note = f'A copy of your changes has been stored to "{self.path}"\n'
-            return note + exc.render()
-
-    kept = _Kept(str(exc), path)
-    kept.exit_code = exc.exit_code
-    return kept
+    def __init__(self, error: Exception, path: str):
+        super().__init__(str(error))
+        self.error, self.path = error, path
 
 
 def _create_all(options, session, objects: list[dict]) -> None:
@@ -174,19 +178,20 @@ def _render(document: dict, as_json: bool) -> str:
 
 
 def _validate(text: str) -> str | None:
-    """The schema check on the saved file: nothing to validate, a List (no schema describes one), or text that
-    does not parse."""
-    try:
-        documents = _parse(text)
-    except KubectlError as exc:
-        return str(exc)
+    """The schema check on the saved file (comments stripped): text that does not parse (go-yaml's words),
+    nothing to validate, or a List (no schema describes one)."""
+    from pykubectl.resources.editing import strip_comments
+    from pykubectl.resources.manifests import parse_documents
+
+    prefix = "error parsing edited: error converting YAML to JSON: "
+    documents = []
+    for parsed in parse_documents(strip_comments(text), "edited"):
+        if isinstance(parsed, Exception):
+            return str(parsed).removeprefix(prefix)
+        documents.append(parsed)
     if not documents:
         return "invalid object to validate"
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    top = [d for d in yaml.load_all(text, Loader=loader) if isinstance(d, dict)]
-    if any(str(d.get("kind") or "").endswith("List") for d in top):
+    if any(str(d.get("kind") or "").endswith("List") for d in documents):
         return "the server could not find the requested resource"
     return None
 
