@@ -30,6 +30,10 @@ def main(argv: Sequence[str] | None = None, streams: IOStreams | None = None) ->
             return plugins.execute(plugin, streams if injected else None)
     except KubectlError as exc:
         return report(streams, exc)
+    if args and args[0] == "help":  # cobra's help command: `help VERB…` is `VERB… --help`
+        args = _help_arguments(args[1:], root, streams)
+        if args is None:
+            return 0
     state = AppState(streams, setup_logging=_configure_logging)
     try:
         result = root.main(args=args, prog_name="kubectl", standalone_mode=False, obj=state)
@@ -79,6 +83,34 @@ def _from_click(exc, state) -> UsageError:
     if isinstance(exc, click.NoSuchOption):
         return FlagError(f"unknown flag: {exc.option_name}", path)
     return UsageError(exc.format_message(), path)
+
+
+def _help_arguments(topic: list[str], root, streams: IOStreams) -> list[str] | None:
+    """The arguments that show the help `help TOPIC…` asks for: the deepest verb the words name (the rest are
+    ignored). An unknown topic gets cobra's note and the root usage on stderr, and exit code 0 (None)."""
+    from pykubectl.flags.command import KubectlGroup
+
+    words = [w for w in topic if not w.startswith("-")]
+    path: list[str] = []
+    group = root
+    for word in words:
+        if not isinstance(group, KubectlGroup) or word not in group.specs:
+            break
+        path.append(word)
+        group = group.get_command(None, word)
+    if words and not path:
+        import contextlib
+        import io
+
+        buffer = IOStreams(streams.stdin, io.StringIO(), io.StringIO())
+        with contextlib.redirect_stdout(buffer.out):  # click prints help on sys.stdout
+            main(["--help"], buffer)
+        text = buffer.out.getvalue()
+        usage = text[text.find("\n\n", text.find("Find more information")) + 2:]
+        quoted = " ".join(f"`{w}`" for w in topic)
+        streams.err.write(f"Unknown help topic [{quoted}]\n\n\n{usage}")
+        return None
+    return [*path, "--help"]
 
 
 def _configure_logging(verbosity: int, err) -> None:

@@ -146,3 +146,10 @@ def test_relative_and_unclean_path_entries(runners: Runners, tmp_path: Path, mon
     for path in ("rel:/usr/bin:/bin", f"{tmp_path}//rel/:/usr/bin:/bin"):
         assert "kubectl-rel" in _same(runners, path, "rel", "x").stdout
         _same(runners, path, "plugin", "list")
+
+
+@pytest.mark.parametrize("args", [["help"], ["help", "get"], ["help", "get", "pods"], ["help", "rollout", "status"],
+                                  ["help", "foo"], ["help", "nothere", "x"]])
+def test_help_command(runners: Runners, plugin_path: str, args):
+    """cobra's `help [VERB…]`: the verb's help; an unknown topic (a plugin's too) gets the root usage on stderr."""
+    _same(runners, plugin_path, *args)
