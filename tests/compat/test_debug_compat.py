@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -342,6 +343,34 @@ def test_node_debug_interactive(runners: Runners, state) -> None:
                           stdin="ok\n")
     assert result.stdout == ("Creating debugging pod node-debugger-node02-XXXXX with container node-T on node "
                              "node02.\nnode ok\n")
+
+
+def test_waiting_messages_are_warned_while_the_image_cannot_be_pulled(state) -> None:
+    """waitForContainer: each waiting message of the debug container is a `Warning: container NAME: ...` line."""
+    kubectl = state["kubectl"]
+    for tool in "kp":
+        kubectl("run", f"pull-{tool}", "--image=busybox", "--", "sleep", "3600")
+    kubectl("wait", "--for=condition=Ready", "pod/pull-k", "pod/pull-p", "--timeout=30s")
+    first = {}
+    try:
+        for tool, argv in (("k", [state["binary"]]), ("p", [sys.executable, "-m", "pykubectl"])):
+            proc = subprocess.Popen([*argv, "debug", f"pull-{tool}", "-i", "--image=busybox:doesnotexist",
+                                     "--profile=general", "-c", "dbg", "--", "true"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=state["env"], text=True)
+            guard = threading.Timer(30, proc.kill)  # no warning at all must not hang the run
+            guard.start()
+            try:
+                line = proc.stderr.readline()
+            finally:
+                guard.cancel()
+                proc.kill()
+                proc.communicate()
+            first[tool] = _clean(line)
+    finally:
+        kubectl("delete", "pod", "pull-k", "pull-p", "--wait=false")
+    assert first["p"] == first["k"]
+    assert first["k"].startswith('Warning: container dbg: rpc error: code = NotFound desc = failed to pull and unpack '
+                                 'image "docker.io/library/busybox:doesnotexist"')
 
 
 def test_tty_under_a_real_terminal(state) -> None:
