@@ -455,10 +455,11 @@ def _watch(options: GetOptions, session, selection, headers) -> None:
         out.write(render(obj, event_type))
         out.flush()
 
+    resumed = False  # the first request is kubectl's own; resumptions also ask for bookmarks
     while True:
         try:
             for event in watch(session.client, collection, params, resource_version, headers=headers,
-                               bookmarks=True, reconnect=False, yield_bookmarks=True):
+                               bookmarks=resumed, reconnect=False, yield_bookmarks=True):
                 if event.resource_version:
                     resource_version = event.resource_version
                 if event.type == "BOOKMARK":
@@ -481,6 +482,7 @@ def _watch(options: GetOptions, session, selection, headers) -> None:
             return  # a client-side timeout (--request-timeout) or a connection lost for good ends quietly
         if (deadline is not None and time.monotonic() >= deadline) or not resource_version:
             return
+        resumed = True
         # The server ended the stream (its timeout): watch again from the last resourceVersion seen; a replay
         # from "0" (a single object's watch) is recognised by its resourceVersion and not printed twice.
 
