@@ -11,6 +11,7 @@ def all_controllers() -> list:
     from .cronjob import CronJobController
     from .daemonset import DaemonSetController
     from .deployment import DeploymentController
+    from .disruption import DisruptionController
     from .endpoints import EndpointsController
     from .horizontalpodautoscaler import HorizontalPodAutoscalerController
     from .job import JobController
@@ -22,7 +23,7 @@ def all_controllers() -> list:
     return [DeploymentController(), ReplicaSetController(), ReplicationControllerController(),
             StatefulSetController(), DaemonSetController(), JobController(), CronJobController(), EndpointsController(),
             ServiceAccountController(), HorizontalPodAutoscalerController(),
-            ResourceQuotaController(), CertificateSigningController()]
+            ResourceQuotaController(), CertificateSigningController(), DisruptionController()]
 
 
 def register_all(cluster) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 from typing import Any
 
 from aiohttp import web
@@ -274,15 +273,28 @@ def _selector_matches(selector: dict | None, labels: dict) -> bool:
 
 
 async def _evict(handlers, request: web.Request, target) -> web.Response:
-    from .objects import encode
+    """pkg/registry/core/pod/storage/eviction.go: a pod that is not running (or already being deleted) goes at
+    once; otherwise the one PodDisruptionBudget that selects it must allow a disruption, as its status (kept by
+    the disruption controller) says, and the eviction spends it: disruptionsAllowed goes down by one and the
+    pod is recorded in status.disruptedPods. The pod gets the DisruptionTarget condition, then is deleted."""
+    from .objects import decode_request, encode
 
     store, info = handlers.store, target.info
-    from .objects import decode_request
     body = decode_request(await request.read(), request.headers.get("Content-Type"))
     if isinstance(body, dict) and (body.get("metadata") or {}).get("name") not in (None, target.name):
         raise StatusError(status.bad_request("name in URL does not match name in Eviction object"))
+    options = dict((body or {}).get("deleteOptions") or {})
+    dry_run = "All" in (options.get("dryRun") or []) or _dry_run(request)
+    preconditions = dict(options.get("preconditions") or {})
     with store.lock:
         pod = store.get(info, target.namespace, target.name)
+        pod_status = pod.get("status") or {}
+        deleting = bool(pod.get("metadata", {}).get("deletionTimestamp"))
+        if pod_status.get("phase") in ("Succeeded", "Failed", "Pending") or deleting:
+            if not deleting and pod_status.get("phase") == "Pending" and not preconditions.get("resourceVersion"):
+                preconditions["resourceVersion"] = pod["metadata"].get("resourceVersion")
+            _delete_evicted(handlers, target, dry_run, preconditions)
+            return encode({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
         pdb_info = handlers.catalog.lookup("policy", "v1", "poddisruptionbudgets")
         labels = pod.get("metadata", {}).get("labels") or {}
         budgets = []
@@ -294,36 +306,112 @@ async def _evict(handlers, request: web.Request, target) -> web.Response:
                 "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."))
         if budgets:
             budget = budgets[0]
-            spec = budget.get("spec") or {}
-            pods = [p for p in store.list(info, target.namespace).items
-                    if _selector_matches(spec.get("selector"), p.get("metadata", {}).get("labels") or {})]
-            expected = len(pods)
-            healthy = sum(1 for p in pods if _pod_ready(p))
-            if "minAvailable" in spec:
-                desired = _int_or_percent(spec["minAvailable"], expected, round_up=True)
-            elif "maxUnavailable" in spec:
-                desired = max(expected - _int_or_percent(spec["maxUnavailable"], expected, round_up=True), 0)
+            budget_status = budget.get("status") or {}
+            unhealthy_goes = False
+            if not _pod_ready(pod):
+                if (budget.get("spec") or {}).get("unhealthyPodEvictionPolicy") == "AlwaysAllow":
+                    unhealthy_goes = True
+                elif (budget_status.get("currentHealthy", 0) >= budget_status.get("desiredHealthy", 0)
+                      and budget_status.get("desiredHealthy", 0) > 0):
+                    unhealthy_goes = True
+            if unhealthy_goes:
+                if not preconditions.get("resourceVersion"):
+                    preconditions["resourceVersion"] = pod["metadata"].get("resourceVersion")
             else:
-                desired = expected
-            allowed = healthy - desired > 0 if _pod_ready(pod) else healthy >= desired
-            if not allowed:
-                name = budget["metadata"]["name"]
-                raise StatusError(status.too_many_requests(
-                    "Cannot evict pod as it would violate the pod's disruption budget.", 0,
-                    [{"reason": "DisruptionBudget",
-                      "message": f"The disruption budget {name} needs {desired} healthy pods and has "
-                                 f"{healthy} currently"}]))
-        options = (body or {}).get("deleteOptions") or {}
-        store.delete(info, target.namespace, target.name, dry_run="All" in (options.get("dryRun") or []),
-                     preconditions=options.get("preconditions"))
+                _check_and_decrement(handlers, pdb_info, budget, target.name, dry_run)
+        _delete_evicted(handlers, target, dry_run, preconditions)
     return encode({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
 
 
-def _int_or_percent(value: Any, total: int, round_up: bool) -> int:
-    if isinstance(value, str) and value.endswith("%"):
-        fraction = int(value[:-1]) * total / 100
-        return math.ceil(fraction) if round_up else math.floor(fraction)
-    return int(value)
+def _disruption_budget_refusal(message: str, retry_after: int) -> StatusError:
+    return StatusError(status.too_many_requests(
+        "Cannot evict pod as it would violate the pod's disruption budget.", retry_after,
+        [{"reason": "DisruptionBudget", "message": message}]))
+
+
+def _check_and_decrement(handlers, pdb_info, budget: dict, pod_name: str, dry_run: bool) -> None:
+    """checkAndDecrement: refuse while the budget's status lags its spec or allows no disruption; else spend one."""
+    import datetime as _dt
+
+    meta, budget_status = budget["metadata"], dict(budget.get("status") or {})
+    name = meta["name"]
+    if budget_status.get("observedGeneration", 0) < meta.get("generation", 0):
+        raise _disruption_budget_refusal(f"The disruption budget {name} is still being processed by the server.", 10)
+    allowed = budget_status.get("disruptionsAllowed", 0)
+    if allowed < 0:
+        raise StatusError(status.forbidden("poddisruptionbudget", "policy", name,
+                                           "pdb disruptions allowed is negative"))
+    if len(budget_status.get("disruptedPods") or {}) > 2000:
+        raise StatusError(status.forbidden(
+            "poddisruptionbudget", "policy", name,
+            "DisruptedPods map too big - too many evictions not confirmed by PDB controller"))
+    if allowed == 0:
+        raise _disruption_budget_refusal(
+            f"The disruption budget {name} needs {budget_status.get('desiredHealthy', 0)} healthy pods and has "
+            f"{budget_status.get('currentHealthy', 0)} currently", 0)
+    budget_status["disruptionsAllowed"] = allowed - 1
+    if allowed - 1 == 0:
+        conditions = [dict(c) for c in budget_status.get("conditions") or []]
+        current = next((c for c in conditions if c.get("type") == "DisruptionAllowed"), None)
+        now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if current is None:
+            current = {"type": "DisruptionAllowed", "lastTransitionTime": now, "message": ""}
+            conditions.append(current)
+        if current.get("status") != "False":
+            current["lastTransitionTime"] = now
+        current.update(status="False", reason="InsufficientPods", message="")
+        if budget_status.get("observedGeneration"):
+            current["observedGeneration"] = budget_status["observedGeneration"]
+        budget_status["conditions"] = conditions
+    if dry_run:
+        return
+    disrupted = dict(budget_status.get("disruptedPods") or {})
+    disrupted[pod_name] = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    budget_status["disruptedPods"] = disrupted
+    updated = dict(budget, status=budget_status)
+    handlers.store.update(pdb_info, meta.get("namespace"), name, updated, subresource="status",
+                          field_manager="kube-apiserver")
+
+
+def _delete_evicted(handlers, target, dry_run: bool, preconditions: dict) -> None:
+    """addConditionAndDeletePod: DisruptionTarget=True on the pod (not for a dry run), then the delete."""
+    import datetime as _dt
+
+    store, info = handlers.store, target.info
+    if not dry_run:
+        pod = store.get(info, target.namespace, target.name)
+        if preconditions.get("uid") and preconditions["uid"] != pod["metadata"].get("uid"):
+            raise StatusError(status.conflict("Pod", "", target.name,
+                                              f"the UID in the precondition ({preconditions['uid']}) does not match "
+                                              f"the UID in record ({pod['metadata'].get('uid')}). The object might "
+                                              "have been deleted and then recreated"))
+        if preconditions.get("resourceVersion") and \
+                preconditions["resourceVersion"] != pod["metadata"].get("resourceVersion"):
+            raise StatusError(status.conflict(
+                "Pod", "", target.name,
+                f"the ResourceVersion in the precondition ({preconditions['resourceVersion']}) does not match the "
+                f"ResourceVersion in record ({pod['metadata'].get('resourceVersion')}). The object might have "
+                "been modified"))
+        now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        def mark(current: dict) -> dict:
+            conditions = current.setdefault("status", {}).setdefault("conditions", [])
+            existing = next((c for c in conditions if c.get("type") == "DisruptionTarget"), None)
+            if existing is None:
+                conditions.append({"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
+                                   "lastTransitionTime": now, "reason": "EvictionByEvictionAPI",
+                                   "message": "Eviction API: evicting"})
+            else:
+                if existing.get("status") != "True":
+                    existing["lastTransitionTime"] = now
+                existing.update(status="True", reason="EvictionByEvictionAPI", message="Eviction API: evicting")
+            return current
+
+        marked = store.mutate(info, target.namespace, target.name, mark, field_manager="kube-apiserver",
+                              subresource="status")
+        if preconditions.get("resourceVersion"):
+            preconditions["resourceVersion"] = marked["metadata"].get("resourceVersion")
+    store.delete(info, target.namespace, target.name, dry_run=dry_run, preconditions=preconditions or None)
 
 
 async def _bind(handlers, request: web.Request, target) -> web.Response:
