@@ -235,6 +235,8 @@ def validate(info, obj: dict, old: dict | None) -> list[dict]:
             causes.append(invalid_cause("spec.replicas", replicas, "must be greater than or equal to 0"))
     elif key == ("", "services"):
         causes.extend(_validate_service_spec(spec))
+    elif key == ("networking.k8s.io", "ingresses"):
+        causes.extend(_validate_ingress_spec(spec))
     elif key == ("", "configmaps") or key == ("", "secrets"):
         for field in ("data", "binaryData", "stringData"):
             for data_key in (obj.get(field) or {}):
@@ -283,6 +285,133 @@ def _validate_service_spec(spec: dict) -> list[dict]:
         target = port.get("targetPort")
         if isinstance(target, int) and not isinstance(target, bool) and not 1 <= target <= 65535:
             causes.append(invalid_cause(f"{path}.targetPort", target, _PORT_RANGE))
+    return causes
+
+
+WILDCARD_DNS1123_SUBDOMAIN_FMT = r"\*\." + DNS1123_SUBDOMAIN_FMT
+_INVALID_PATH_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
+_INVALID_PATH_SUFFIXES = ("/..", "/.")
+
+
+def _host_errors(host: str) -> list[str]:
+    """IsWildcardDNS1123Subdomain for a host with a `*`, IsDNS1123Subdomain otherwise."""
+    if "*" not in host:
+        return is_dns1123_subdomain(host)
+    errs = ["must be no more than 253 characters"] if len(host) > 253 else []
+    if not re.fullmatch(WILDCARD_DNS1123_SUBDOMAIN_FMT, host):
+        errs.append(_regex_error("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS "
+                                 "subdomain, which must consist of lower case alphanumeric characters, '-' or '.' "
+                                 "and end with an alphanumeric character", WILDCARD_DNS1123_SUBDOMAIN_FMT,
+                                 "*.example.com"))
+    return errs
+
+
+def _port_name_errors(name: str) -> list[str]:
+    """IsValidPortName."""
+    errs = []
+    if len(name) > 15:
+        errs.append("must be no more than 15 characters")
+    if not re.fullmatch(r"[-a-z0-9]+", name):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not re.search(r"[a-z]", name):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in name:
+        errs.append("must not contain consecutive hyphens")
+    if name and (name[0] == "-" or name[-1] == "-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def _is_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _validate_ingress_backend(backend: dict, path: str) -> list[dict]:
+    """validateIngressBackend (networking/validation): a service backend's name and port."""
+    service, resource = backend.get("service"), backend.get("resource")
+    if service is not None and resource is not None:
+        return [invalid_cause(path, "", "cannot set both resource and service backends")]
+    if service is None:
+        return [] if resource is not None else [invalid_cause(path, "", "resource or service backend is required")]
+    causes: list[dict] = []
+    name = service.get("name") or ""
+    if not name:
+        causes.append(required_cause(f"{path}.service.name"))
+    else:
+        causes += [invalid_cause(f"{path}.service.name", name, m) for m in is_dns1035_label(name)]
+    port = service.get("port") or {}
+    port_name, number = port.get("name") or "", port.get("number") or 0
+    if port_name and number:
+        causes.append(invalid_cause(path, "", "cannot set both port name & port number"))
+    elif port_name:
+        causes += [invalid_cause(f"{path}.service.port.name", port_name, m) for m in _port_name_errors(port_name)]
+    elif number:
+        if not isinstance(number, int) or not 1 <= number <= 65535:
+            causes.append(invalid_cause(f"{path}.service.port.number", number, _PORT_RANGE))
+    else:
+        causes.append(required_cause(path, "port name or number is required"))
+    return causes
+
+
+def _validate_ingress_spec(spec: dict) -> list[dict]:
+    """ValidateIngressSpec, in its order: rules or a default backend, the default backend, the rules (hosts,
+    path types and paths, backends), the TLS hosts and secret names, the class name."""
+    causes: list[dict] = []
+    rules = spec.get("rules") or []
+    if not rules and spec.get("defaultBackend") is None:
+        causes.append({"reason": "FieldValueInvalid", "field": "spec",  # Go prints the typed nil slice as %#v
+                       "message": "Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` "
+                                  "must be specified"})
+    if spec.get("defaultBackend") is not None:
+        causes += _validate_ingress_backend(spec["defaultBackend"], "spec.defaultBackend")
+    for i, rule in enumerate(rules):
+        host = rule.get("host") or ""
+        if host:
+            if _is_ip(host):
+                causes.append(invalid_cause(f"spec.rules[{i}].host", host, "must be a DNS name, not an IP address"))
+            causes += [invalid_cause(f"spec.rules[{i}].host", host, m) for m in _host_errors(host)]
+        http = rule.get("http")
+        if http is None:
+            continue
+        paths = http.get("paths") or []
+        if not paths:
+            causes.append(required_cause(f"spec.rules[{i}].http.paths"))
+        for j, item in enumerate(paths):
+            where = f"spec.rules[{i}].http.paths[{j}]"
+            path_type, value = item.get("pathType"), item.get("path") or ""
+            if path_type is None:
+                causes.append(required_cause(f"{where}.pathType", "pathType must be specified"))
+                continue
+            if path_type in ("Exact", "Prefix"):
+                if not value.startswith("/"):
+                    causes.append(invalid_cause(f"{where}.path", value, "must be an absolute path"))
+                if value:
+                    causes += [invalid_cause(f"{where}.path", value, f"must not contain '{seq}'")
+                               for seq in _INVALID_PATH_SEQUENCES if seq in value]
+                    causes += [invalid_cause(f"{where}.path", value, f"cannot end with '{suffix}'")
+                               for suffix in _INVALID_PATH_SUFFIXES if value.endswith(suffix)]
+            elif path_type == "ImplementationSpecific":
+                if value and not value.startswith("/"):
+                    causes.append(invalid_cause(f"{where}.path", value, "must be an absolute path"))
+            else:
+                causes.append(unsupported_cause(f"{where}.pathType", path_type,
+                                                ["Exact", "ImplementationSpecific", "Prefix"]))
+            causes += _validate_ingress_backend(item.get("backend") or {}, f"{where}.backend")
+    for i, tls in enumerate(spec.get("tls") or []):
+        for j, host in enumerate(tls.get("hosts") or []):
+            causes += [invalid_cause(f"spec.tls[{i}].hosts[{j}]", host, m) for m in _host_errors(host)]
+        secret = tls.get("secretName") or ""
+        if secret:
+            causes += [invalid_cause(f"spec.tls[{i}].secretName", secret, m) for m in is_dns1123_subdomain(secret)]
+    class_name = spec.get("ingressClassName")
+    if class_name is not None:
+        causes += [invalid_cause("spec.ingressClassName", class_name, m) for m in is_dns1123_subdomain(class_name)]
     return causes
 
 

@@ -186,6 +186,24 @@ def test_create_on_the_server(runners, kube_apiserver, env, api, case, path):
     assert again == normalise(runners.kubectl("create", *case.split(" "), env=env))
 
 
+# the test server validates Ingress as the apiserver does (networking/validation ValidateIngressSpec)
+SERVER_ERROR_CASES = [
+    "ingress i --rule=/a=b:99999 --class=Bad_Class",
+    "ingress i --rule=foo_bar.com/a=b:1",
+    "ingress i --rule=1.2.3.4/a=b:1",
+    "ingress i --rule=*.x.com/a//b=svc:p--x,tls=Bad_Secret --default-backend=9svc:0",
+    "ingress i --rule=/a/..=b:http",
+    "ingress Bad_Name --rule=/a=b:1",
+    "role r --verb=get --resource=pods -n nosuchns",
+]
+
+
+@pytest.mark.parametrize("case", SERVER_ERROR_CASES)
+def test_server_rejections(runners, env, case):
+    result = runners.assert_same("create", *case.split(" "), env=env)
+    assert result.exit_code == 1
+
+
 # -- create token --------------------------------------------------------------------------------------------
 
 def _claims(token: str) -> dict:
