@@ -397,3 +397,13 @@ def test_token_on_a_terminal_ends_with_a_newline(runners, token_state, monkeypat
     text = streams.out.getvalue()
     assert text.endswith("\n") and JWT.fullmatch(text[:-1])
     assert _claims(text[:-1])["sub"] == "system:serviceaccount:default:robot"
+
+
+def test_an_issued_token_authenticates_as_the_service_account(runners, token_state):
+    token = runners.pykubectl("create", "token", "robot", env=token_state).stdout
+    whoami = runners.kubectl("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}", f"--token={token}",
+                             env=token_state)
+    assert (whoami.stdout, whoami.exit_code) == ("system:serviceaccount:default:robot", 0)
+    denied = runners.kubectl("get", "pods", f"--token={token}", env=token_state)
+    assert denied.stderr == ('Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:'
+                             'robot" cannot list resource "pods" in API group "" in the namespace "default"\n')

@@ -642,6 +642,7 @@ async def _token(handlers, request: web.Request, target) -> web.Response:
 
     token = ".".join([part({"alg": "RS256", "kid": "pykubectl-testing"}), part(claims),
                       part(random_bytes.token_bytes(256))])
+    _authenticate_as(request, token, account, claims, claims_bound)
     expires = now + datetime.timedelta(seconds=expiration)
     answer_spec: dict = {"audiences": audiences, "expirationSeconds": expiration, "boundObjectRef": ref or None}
     answer = {"kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
@@ -650,6 +651,24 @@ async def _token(handlers, request: web.Request, target) -> web.Response:
               "spec": answer_spec,
               "status": {"token": token, "expirationTimestamp": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}}
     return encode(answer, 201)
+
+
+def _authenticate_as(request: web.Request, token: str, account: dict, claims: dict, bound: dict) -> None:
+    """The server accepts the issued token as the service account (the user info the service account
+    authenticator derives from its claims)."""
+    from ..app import STATE
+
+    state = request.app.get(STATE)
+    if state is None or getattr(state, "authenticator", None) is None:
+        return
+    namespace, name = account["metadata"].get("namespace", ""), account["metadata"]["name"]
+    extra = {"authentication.kubernetes.io/credential-id": [f"JTI={claims['jti']}"]}
+    if "pod" in bound:
+        extra["authentication.kubernetes.io/pod-name"] = [bound["pod"]["name"]]
+        extra["authentication.kubernetes.io/pod-uid"] = [bound["pod"]["uid"]]
+    state.authenticator.add_user(token, f"system:serviceaccount:{namespace}:{name}",
+                                 groups=["system:serviceaccounts", f"system:serviceaccounts:{namespace}"],
+                                 uid=account["metadata"].get("uid", ""), extra=extra)
 
 
 def _invalid(field: str, value, detail: str) -> dict:
