@@ -327,6 +327,8 @@ EDIT_FILES = {
                                 "data": {"a": "1"}}),
     "existing.yaml": yaml_text(CM),
     "other-ns.yaml": yaml_text({**POD, "metadata": {"name": "p9", "namespace": "other"}}),
+    "kz/pod.yaml": yaml_text(POD),
+    "kz/kustomization.yaml": "resources:\n- pod.yaml\nnamePrefix: k-\n",
     "mixed.yaml": yaml_text(CM, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fresh"},
                                  "data": {"a": "1"}}),
 }
@@ -370,6 +372,9 @@ EDIT_CASES = [
     (("create", "-f", "pod.yaml", "--edit", "-o", "json"), "./capture.sh", {"SED": "s/nginx/redis/"}),
     (("create", "-f", "mixed.yaml", "--edit"), "./capture.sh", {"SED": 's/"1"/"7"/'}),  # one fails, one is made
     (("create", "-f", "two.yaml", "--edit"), "./fail.sh", {}),
+    # kubectl creates what was edited whatever --dry-run says
+    (("create", "-f", "pod.yaml", "--edit", "--dry-run=client"), "./capture.sh", {"SED": "s/nginx/redis/"}),
+    (("create", "-k", "kz", "--edit"), "./capture.sh", {"SED": "s/nginx/redis/"}),
 ]
 
 
