@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Runners, require_real_kubectl
+from tests.conftest import Runners
 
 SCRIPT = '#!/bin/sh\necho "{label} $0 $*"\necho "err {label}" >&2\nexit {code}\n'
 
@@ -125,7 +125,6 @@ def test_root_help_lists_plugins(runners: Runners, plugin_path: str, tmp_path: P
 def test_exec_replaces_the_process(tmp_path: Path):
     """As a real process, pykubectl execs the plugin: argv[0] is its path, the exit code and stdin pass
     through and the plugin's stdout is not buffered behind ours."""
-    require_real_kubectl()
     plugin = _plugin(tmp_path / "bin", "kubectl-hi", code=7)
     env = {**os.environ, "PATH": f"{plugin.parent}:/usr/bin:/bin", "HOME": str(tmp_path)}
     ours = subprocess.run([sys.executable, "-m", "pykubectl", "hi", "a b", "-c"], capture_output=True, text=True,
