@@ -58,7 +58,7 @@ class Session:
 
     @cached_property
     def mapper(self) -> RestMapper:
-        return _client_go_mapper(self.discovery, self.streams.err)
+        return _client_go_mapper(self.discovery, self.streams.err, self.command_path)
 
     def close(self) -> None:
         if "client" in self.__dict__:
@@ -69,7 +69,13 @@ class Session:
         return self.client.warnings_error() if "client" in self.__dict__ else None
 
 
-def _client_go_mapper(discovery: Discovery, warnings) -> RestMapper:
+# Verbs that ask the shortcut expander directly (ResourceFor/KindFor: 2 attempts) rather than through the
+# builder, and verbs whose builder also runs the alias pass over their one type argument (1 more).
+_DIRECT_LOOKUPS = ("kubectl explain", "kubectl auth can-i")
+_ALIASED_LOOKUPS = ("kubectl cluster-info",)
+
+
+def _client_go_mapper(discovery: Discovery, warnings, command_path: str = "") -> RestMapper:
     """The RESTMapper, reporting a failed discovery as many times as kubectl's mapper stack tries it.
 
     client-go logs one "Unhandled Error" line per attempt (see Discovery.report_failure). cli-runtime's
@@ -85,7 +91,12 @@ def _client_go_mapper(discovery: Discovery, warnings) -> RestMapper:
                 return super().resource_for(arg)
             except KubectlError as exc:
                 if exc is discovery.failure:
-                    discovery.report_failure((6 if arg.count(".") >= 2 else 4) - 1)
+                    attempts = 6 if arg.count(".") >= 2 else 4
+                    if command_path.startswith(_DIRECT_LOOKUPS):
+                        attempts = 2
+                    elif command_path.startswith(_ALIASED_LOOKUPS):
+                        attempts += 1
+                    discovery.report_failure(attempts - 1)
                 raise
 
         def expand_category(self, category: str):

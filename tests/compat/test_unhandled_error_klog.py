@@ -18,7 +18,8 @@ def blurred(result: Result) -> Result:
     "get pods", "get pods,svc,cm", "get pod/x", "get po web", "get all", "get pods -A", "get nodes -w",
     "describe pods", "delete pod x", "label pod x a=b", "annotate pod x a=b", "scale deploy x --replicas=1",
     "api-resources", "api-versions", "logs x", "exec x -- ls", "wait --for=delete pod/x", "rollout status deploy/x",
-    "edit cm x", "get -f {manifest}", "describe -f {manifest}",
+    "edit cm x", "get -f {manifest}", "describe -f {manifest}", "explain pods", "explain deploy.spec",
+    "auth can-i get pods", "cluster-info",
 ])
 def test_unreachable_server(runners, tmp_path, command):
     manifest = tmp_path / "cm.yaml"
