@@ -112,6 +112,21 @@ def _trim_fraction(value: int, unit: int) -> str:
 # TLS
 
 
+def fetch_url(url: str) -> tuple[int, str, str]:
+    """GET a manifest from a URL (`-f https://...`), redirects followed: (status, reason, text)."""
+    from pykubectl.errors import TransportError
+
+    host = urlsplit(url).netloc
+    try:
+        response = httpx.get(url, follow_redirects=True, timeout=30)
+    except httpx.ConnectError as exc:
+        detail = f"dial tcp {host}: connect: connection refused" if "refused" in str(exc) else str(exc)
+        raise TransportError("GET", url, detail, host) from None
+    except httpx.HTTPError as exc:
+        raise TransportError("GET", url, str(exc) or type(exc).__name__, host) from None
+    return response.status_code, response.reason_phrase, response.text
+
+
 def is_tls(settings: ConnectionSettings) -> bool:
     return urlsplit(settings.server).scheme == "https"
 

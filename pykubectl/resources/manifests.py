@@ -275,24 +275,12 @@ def _is_url(name: str) -> bool:
 
 
 def _fetch_url(url: str) -> str:
-    from urllib.parse import urlsplit
+    from pykubectl.client.transport import fetch_url
 
-    import httpx
-
-    from pykubectl.errors import TransportError
-
-    host = urlsplit(url).netloc
-    try:
-        response = httpx.get(url, follow_redirects=True, timeout=30)
-    except httpx.ConnectError as exc:
-        detail = f"dial tcp {host}: connect: connection refused" if "refused" in str(exc) else str(exc)
-        raise TransportError("GET", url, detail, host) from None
-    except httpx.HTTPError as exc:
-        raise TransportError("GET", url, str(exc) or type(exc).__name__, host) from None
-    if response.status_code != 200:
-        raise ManifestError(f'unable to read URL "{url}", server reported {response.status_code} '
-                            f"{response.reason_phrase}, status code={response.status_code}")
-    return response.text
+    status, reason, text = fetch_url(url)
+    if status != 200:
+        raise ManifestError(f'unable to read URL "{url}", server reported {status} {reason}, status code={status}')
+    return text
 
 
 # -- kustomize (-k) -------------------------------------------------------------------------------------
