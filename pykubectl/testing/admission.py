@@ -747,6 +747,9 @@ def admit(store, info, obj: dict, old: dict | None, *, dry_run: bool = False) ->
         _default_batch(info, obj, old)
     elif key == ("apiextensions.k8s.io", "customresourcedefinitions"):
         _default_crd(obj)
+    elif key == ("policy", "poddisruptionbudgets"):
+        if old is None:  # PrepareForCreate empties the status; its four counts are not omitempty
+            obj["status"] = {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}
     elif key in _SIMPLE_DEFAULTS:
         _SIMPLE_DEFAULTS[key](obj)
     causes = validate(info, obj, old)

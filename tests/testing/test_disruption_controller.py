@@ -442,3 +442,16 @@ def test_an_unready_pod(server, min_available, policy, code):
             assert "DisruptionTarget" not in conditions and not pod["metadata"].get("deletionTimestamp")
     finally:
         server.cluster.clock.hold(False)
+
+
+def test_a_new_budget_starts_with_an_empty_status(server):
+    """The registry's PrepareForCreate: whatever status is sent, a new budget has the four zero counts (they
+    are not omitempty) until the controller has looked at it."""
+    server.reset(simulate=False)
+    code, created = call(server, PDBS, method="POST", body={
+        "apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "guard"},
+        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}},
+        "status": {"disruptionsAllowed": 7, "observedGeneration": 3}})
+    assert code == 201
+    assert created["status"] == {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}
+    assert created["metadata"]["generation"] == 1
