@@ -10,18 +10,18 @@ from pykubectl.streams import IOStreams
 
 
 def main(argv: Sequence[str] | None = None, streams: IOStreams | None = None) -> int:
+    injected = streams is not None
+    streams = streams or IOStreams.system()
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("__complete", "__completeNoDesc"):  # shell completion: no click command tree
+        from pykubectl.cli.completion import complete
+
+        return complete(args, streams)
     import click
 
     from pykubectl.cli.root import root
     from pykubectl.flags.global_flags import AppState
 
-    injected = streams is not None
-    streams = streams or IOStreams.system()
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in ("__complete", "__completeNoDesc"):  # shell completion: no command tree
-        from pykubectl.cli.completion import complete
-
-        return complete(args, streams)
     try:  # a first word that is no built-in verb may name a kubectl-* plugin (kubectl's cmd.go)
         from pykubectl.cli import plugins
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
-import tempfile
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +17,6 @@ from pykubectl.model.types import APIGroup, DiscoveredResources, GroupVersion, R
 if TYPE_CHECKING:
     from pykubectl.client.rest import RestClient
 
-log = logging.getLogger("pykubectl.client.discovery")
 
 CACHE_TTL = 6 * 3600.0  # client-go: time.Duration(6*time.Hour), against the file's mtime
 ACCEPT_AGGREGATED = (
@@ -224,6 +222,8 @@ class Discovery:
         try:
             _make_dirs(path.parent)
             data = (json.dumps(obj, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+            import tempfile  # only a cache write needs it (a warm-cache completion never does)
+
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -235,7 +235,9 @@ class Discovery:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
         except OSError as exc:
-            log.debug("failed to write cache to %s due to %s", path, exc)
+            import logging
+
+            logging.getLogger("pykubectl.client.discovery").debug("failed to write cache to %s due to %s", path, exc)
 
     # -- live fetching (client-go's DiscoveryClient + memory cache) -------------------------------------
 
@@ -404,7 +406,8 @@ def _normalise_group(raw: dict) -> dict:
 
 
 def _verbosity() -> int:
-    return int(getattr(logging.getLogger("pykubectl"), "verbosity", 0) or 0)
+    logging = sys.modules.get("logging")  # not imported yet: nobody has configured a verbosity
+    return int(getattr(logging.getLogger("pykubectl"), "verbosity", 0) or 0) if logging is not None else 0
 
 
 def klog_error_line(where: str, message: str, values: dict[str, str]) -> str:

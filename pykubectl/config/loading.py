@@ -218,6 +218,10 @@ _PLAIN_TAG = "tag:pykubectl,go-yaml:plain"
 
 def _go_yaml_to_json(raw: bytes) -> object:
     """sigs.k8s.io/yaml YAMLToJSON: the first document only, keys stringified as Go formats them."""
+    if raw.lstrip()[:1] == b"{":  # a JSON kubeconfig reads the same through json, without importing yaml
+        data = _json_object(raw)
+        if data is not None:
+            return data
     import yaml
 
     loader = _loader_class()(raw)
@@ -235,6 +239,20 @@ def _go_yaml_to_json(raw: bytes) -> object:
     finally:
         loader.dispose()
     return _jsonable(data)
+
+
+def _json_object(raw: bytes) -> dict | None:
+    """A JSON object, or None for anything json and YAML might read differently (NaN, Infinity, not JSON)."""
+    import json
+
+    def refuse(constant: str):
+        raise ValueError(constant)
+
+    try:
+        data = json.loads(raw, parse_constant=refuse)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _go_yaml_message(exc, raw: bytes = b"") -> str:
