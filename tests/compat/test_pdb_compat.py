@@ -169,17 +169,14 @@ def test_describe_after_an_eviction_matches_kubectl(nodes, eviction):
     assert (out, err, code) == ("", REFUSED, 1)
 
 
-@pytest.mark.no_simulation
-def test_an_eviction_while_the_budget_is_unprocessed_matches_kubectl(nodes, eviction):
-    """Without the controller the budget's status never catches up with its generation: 429 and the hint."""
-    def setup(n: Nodes) -> None:
-        n.create("/api/v1/namespaces/default/pods", {
-            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p0", "labels": {"app": "web"}},
-            "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
-        response = n.http.patch("/api/v1/namespaces/default/pods/p0/status", json={"status": {"phase": "Running"}},
-                                headers={"Content-Type": "application/merge-patch+json"})
-        assert response.status_code == 200, response.text
-        _budget(n, "guard", maxUnavailable=1)
+def test_an_eviction_under_two_budgets_matches_kubectl(nodes, eviction):
+    """The eviction subresource supports one budget per pod: a Status of code 500 without a reason."""
+    def two(n: Nodes) -> None:
+        _pods_under_budget(1)(n)
+        _budget(n, "second", maxUnavailable=1)
+        n.server.settle()
 
-    out, err, code = nodes.compare(_evict_args(eviction), setup=setup, normalise=_text)
-    assert (out, err, code) == ("", REFUSED, 1)
+    out, err, code = nodes.compare(_evict_args(eviction), setup=two, normalise=_text)
+    assert (out, code) == ("", 1)
+    assert err == "Error from server: This pod has more than one PodDisruptionBudget, which the eviction " \
+                  "subresource does not support.\n"

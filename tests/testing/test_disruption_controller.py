@@ -376,8 +376,16 @@ def test_eviction_waits_for_the_controller_to_see_a_new_generation(server):
     call(server, PDBS, method="POST", body={"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
                                             "metadata": {"name": "guard"},
                                             "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": "web"}}}})
-    code, body = evict(server, "p")
-    assert code == 429
+    context = ssl.create_default_context(cadata=server.ca_pem.decode())
+    request = urllib.request.Request(
+        f"{server.url}{PODS}/p/eviction", method="POST",
+        data=json.dumps({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "p"}}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {server.tokens['admin']}"})
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(request, context=context, timeout=10)
+    assert raised.value.code == 429
+    assert raised.value.headers["Retry-After"] == "10"  # client-go waits and retries (up to 10 times)
+    body = json.loads(raised.value.read())
     assert body["details"] == {"retryAfterSeconds": 10, "causes": [{
         "reason": "DisruptionBudget", "message": "The disruption budget guard is still being processed by the server."}]}
 

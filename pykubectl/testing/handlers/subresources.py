@@ -301,9 +301,10 @@ async def _evict(handlers, request: web.Request, target) -> web.Response:
         if pdb_info is not None:
             budgets = [b for b in store.list(pdb_info, target.namespace).items
                        if _selector_matches((b.get("spec") or {}).get("selector"), labels)]
-        if len(budgets) > 1:
-            raise StatusError(status.internal_error(
-                "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."))
+        if len(budgets) > 1:  # returned as the result, not an error: a Status of code 500 without a reason
+            raise StatusError(status.status(
+                500, "", "This pod has more than one PodDisruptionBudget, which the eviction subresource does not "
+                "support."))
         if budgets:
             budget = budgets[0]
             budget_status = budget.get("status") or {}
@@ -324,9 +325,11 @@ async def _evict(handlers, request: web.Request, target) -> web.Response:
 
 
 def _disruption_budget_refusal(message: str, retry_after: int) -> StatusError:
+    # ErrorNegotiated turns details.retryAfterSeconds into a Retry-After header (client-go then retries)
     return StatusError(status.too_many_requests(
         "Cannot evict pod as it would violate the pod's disruption budget.", retry_after,
-        [{"reason": "DisruptionBudget", "message": message}]))
+        [{"reason": "DisruptionBudget", "message": message}]),
+        headers={"Retry-After": str(retry_after)} if retry_after else None)
 
 
 def _check_and_decrement(handlers, pdb_info, budget: dict, pod_name: str, dry_run: bool) -> None:
