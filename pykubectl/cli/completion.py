@@ -80,8 +80,13 @@ class Node:
     command: object = None  # the click command, None for a plugin
     plugin: bool = False
     children: dict[str, tuple[str, Callable[[], Node | None]]] = field(default_factory=dict)
+    flags: list[Flag] | None = None  # the command's own flags when read from the completion index
 
     def local_flags(self) -> list[Flag]:
+        if self.flags is not None:
+            return list(self.flags)
+        if self.command is None:
+            return []
         import click
 
         flags = []
@@ -150,6 +155,121 @@ def _child(parent: Node, name: str, command, alias: bool = False) -> Node | None
         return None
     canonical = command.name if alias and command.name else name
     return _node((*parent.path, canonical), command)
+
+
+# -- the completion index: the command tree and its flags without importing click or any verb ------------
+#
+# Walking the click tree costs click and every verb module on the way (a third of a completion's time). The
+# whole tree is walked once instead and kept as JSON under ~/.kube/cache/pykubectl/, with a fingerprint of
+# pykubectl's sources (path, mtime, size of every module): a changed or new module rebuilds it.
+
+INDEX_VERSION = 1
+_INDEX_MEMO: dict[str, object] = {}
+
+
+def command_tree() -> Node:
+    """The root of the command tree: from the completion index when it is current, else from click."""
+    index = _index()
+    if index is not None:
+        return _from_index(("kubectl",), index)
+    from pykubectl.cli.root import root as click_root
+
+    return _node(("kubectl",), click_root)
+
+
+def _index_path() -> str:
+    return os.path.join(os.path.expanduser("~"), ".kube", "cache", "pykubectl", "completion-index.json")
+
+
+def _fingerprint() -> list:
+    import sys
+
+    base = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found: list = [INDEX_VERSION, sys.version, base]
+    pending = [base]
+    while pending:
+        directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in ("__pycache__", "testing"):
+                        pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    found.append([entry.path[len(base):], stat.st_mtime_ns, stat.st_size])
+    return found
+
+
+def _index() -> dict | None:
+    """The current index: memoised in the process, read from disk, or built (and written) now."""
+    import json
+
+    try:
+        fingerprint = _fingerprint()
+    except OSError:
+        return None
+    if _INDEX_MEMO.get("fingerprint") == fingerprint:
+        return _INDEX_MEMO["tree"]  # type: ignore[return-value]
+    path = _index_path()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            stored = json.load(handle)
+        if stored.get("fingerprint") == fingerprint:
+            _INDEX_MEMO.update(fingerprint=fingerprint, tree=stored["tree"])
+            return stored["tree"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        tree = build_index()
+    except Exception:  # a verb that does not load: walk click instead
+        return None
+    _INDEX_MEMO.update(fingerprint=fingerprint, tree=tree)
+    _write_index(path, {"fingerprint": fingerprint, "tree": tree})
+    return tree
+
+
+def _write_index(path: str, data: dict) -> None:
+    import json
+    import tempfile
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix="completion-index.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, separators=(",", ":"))
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass  # no cache: the next completion walks click again
+
+
+def build_index() -> dict:
+    """The whole click tree as JSON: per command its name, own flags and children (None: not a command)."""
+    from pykubectl.cli.root import root as click_root
+
+    return _index_entry(_node(("kubectl",), click_root))
+
+
+def _index_entry(node: Node) -> dict:
+    children = {}
+    for name, (short, load) in node.children.items():
+        child = load()
+        children[name] = [short, None if child is None else _index_entry(child)]
+    return {"name": node.path[-1],
+            "flags": [[f.long, f.short, f.takes_value, f.usage, f.hidden, f.repeatable, f.required]
+                      for f in node.local_flags()],
+            "children": children}
+
+
+def _from_index(path: tuple[str, ...], entry: dict) -> Node:
+    # option=True marks a command's own flag (the click option is not at hand, only whether there is one)
+    node = Node(path, None, flags=[Flag(*f, option=True) for f in entry["flags"]])
+    for name, (short, child) in entry["children"].items():
+        node.children[name] = (short, lambda c=child: None if c is None else _from_index((*path, c["name"]), c))
+    return node
 
 
 def _visible_children(node: Node) -> list[tuple[str, str]]:
@@ -328,11 +448,9 @@ class Engine:
         return self._session
 
     def run(self) -> tuple[list[str], int]:
-        from pykubectl.cli.root import root as click_root
-
         words = self.all_args[:-1]
         to_complete = self.all_args[-1] if self.all_args else ""
-        root = self.root = _node(("kubectl",), click_root)
+        root = self.root = command_tree()
         root.children["help"] = (HELP_SHORT, lambda: Node(("kubectl", "help"), None))
         inherited = _global_flags()
         first = self.all_args[0] if self.all_args else ""
@@ -490,9 +608,7 @@ class Engine:
         return None
 
     def _help_topics(self, args: list[str], to_complete: str) -> tuple[list[str], int]:
-        from pykubectl.cli.root import root as click_root
-
-        node = _node(("kubectl",), click_root)
+        node = command_tree()
         node.children["help"] = (HELP_SHORT, lambda: None)
         for word in args:
             entry = node.children.get(word)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import click
+from typing import TYPE_CHECKING
 
 from pykubectl.errors import FlagError
+
+if TYPE_CHECKING:
+    import click
 
 _TRUE = {"1", "t", "T", "true", "TRUE", "True"}
 _FALSE = {"0", "f", "F", "false", "FALSE", "False"}
@@ -42,15 +44,27 @@ def display_name(long: str | None, short: str | None) -> str:
     return f"--{long}" if long else f"-{short}"
 
 
-class CommaSeparated(click.ParamType):
-    """pflag's StringSlice: every occurrence may hold a comma-separated list."""
+def _comma_separated_type() -> type:
+    import click  # loaded on first use: shell completion reads flags without click (cli/completion.py)
 
-    name = "strings"
+    class CommaSeparated(click.ParamType):
+        """pflag's StringSlice: every occurrence may hold a comma-separated list."""
 
-    def convert(self, value, param, ctx):
-        if isinstance(value, list):
-            return value
-        return [item for item in str(value).split(",")] if value != "" else []
+        name = "strings"
+
+        def convert(self, value, param, ctx):
+            if isinstance(value, list):
+                return value
+            return [item for item in str(value).split(",")] if value != "" else []
+
+    return CommaSeparated
+
+
+def __getattr__(name: str):
+    if name == "CommaSeparated":  # defined once, on first use
+        globals()[name] = _comma_separated_type()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # pflag's NoOptDefVal: the value a flag that takes one gets when it is given bare (`--dry-run`, not
@@ -94,6 +108,8 @@ def _decorate(kind: str, decls: Sequence[str], shown_default: str | None = None,
         attrs["callback"] = _FLAG_CALLBACKS[long]
 
     def decorator(f):
+        import click
+
         option = click.Option(list(decls), **attrs)
         option.pflag_kind = kind  # type: ignore[attr-defined]
         option.pflag_default_text = shown_default  # type: ignore[attr-defined]
@@ -126,7 +142,8 @@ def string_array(*decls: str, help: str = "", hidden: bool = False) -> Callable:
 
 def string_slice(*decls: str, help: str = "", hidden: bool = False) -> Callable:
     """Repeatable flag, each occurrence a comma-separated list (pflag StringSlice)."""
-    return _decorate("array", decls, multiple=True, type=CommaSeparated(), help=help, hidden=hidden)
+    comma_separated = globals().get("CommaSeparated") or __getattr__("CommaSeparated")
+    return _decorate("array", decls, multiple=True, type=comma_separated(), help=help, hidden=hidden)
 
 
 @dataclass(frozen=True)
@@ -147,6 +164,8 @@ class ScanResult:
 
 
 def specs_of(command: click.Command) -> list[FlagSpec]:
+    import click
+
     specs = []
     for param in command.params:
         if not isinstance(param, click.Option):
