@@ -463,3 +463,40 @@ def test_a_new_budget_starts_with_an_empty_status(server):
     assert code == 201
     assert created["status"] == {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}
     assert created["metadata"]["generation"] == 1
+
+
+def test_a_pod_under_two_budgets_gets_a_warning(cluster):
+    budget(cluster, "b-second", minAvailable=1)
+    budget(cluster, "a-first", maxUnavailable=1)
+    pod(cluster, "a")
+    settle(cluster)
+    events = [e for e in cluster.list("", "events", "default") if e["reason"] == "MultiplePodDisruptionBudgets"]
+    assert {(e["type"], e["involvedObject"]["kind"], e["involvedObject"]["name"], e["message"]) for e in events} == {
+        ("Warning", "Pod", "a", 'Pod "default"/"a" matches multiple PodDisruptionBudgets.  Chose "a-first" '
+                                'arbitrarily.')}
+    assert numbers(status_of(cluster, "a-first"))[2] == numbers(status_of(cluster, "b-second"))[2] == 1
+
+
+def test_an_evictions_delete_options_reach_the_delete(server):
+    for name in ("quick", "slow"):
+        code, _ = call(server, PODS, method="POST", body={
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+            "spec": {"terminationGracePeriodSeconds": 30, "containers": [{"name": "c", "image": "nginx"}]}})
+        assert code == 201
+    for _ in range(100):
+        server.settle()
+        if all(_base.pod_phase(p) == "Running" for p in call(server, PODS)[1]["items"]):
+            break
+    else:
+        raise AssertionError("the pods did not start")
+    server.cluster.clock.hold()  # grace periods end only when the test says
+    try:
+        body = {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "quick"},
+                "deleteOptions": {"gracePeriodSeconds": 0}}
+        assert call(server, f"{PODS}/quick/eviction", method="POST", body=body)[0] == 201
+        assert evict(server, "slow")[0] == 201
+        assert call(server, f"{PODS}/quick")[0] == 404
+        code, slow = call(server, f"{PODS}/slow")
+        assert code == 200 and slow["metadata"]["deletionGracePeriodSeconds"] == 30
+    finally:
+        server.cluster.clock.hold(False)

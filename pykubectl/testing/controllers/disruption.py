@@ -40,9 +40,14 @@ class DisruptionController:
                 self.sync(cluster, b.ns_of(obj), b.name_of(obj))
             return
         labels = b.labels_of(obj)
-        for pdb in cluster.list(GROUP, RESOURCE, b.ns_of(obj)):
-            if b.selector_matches((pdb.get("spec") or {}).get("selector"), labels):
-                self.sync(cluster, b.ns_of(pdb), b.name_of(pdb))
+        budgets = sorted((pdb for pdb in cluster.list(GROUP, RESOURCE, b.ns_of(obj))
+                          if b.selector_matches((pdb.get("spec") or {}).get("selector"), labels)), key=b.name_of)
+        if len(budgets) > 1:  # getPdbForPod; the real one picks the first its cache lists, in no set order
+            cluster.record_event(obj, "Warning", "MultiplePodDisruptionBudgets",
+                                 f'Pod "{b.ns_of(obj)}"/"{b.name_of(obj)}" matches multiple PodDisruptionBudgets.  '
+                                 f'Chose "{b.name_of(budgets[0])}" arbitrarily.', COMPONENT)
+        for pdb in budgets:  # the real one syncs only the budget it chose; the others wait for their own events
+            self.sync(cluster, b.ns_of(pdb), b.name_of(pdb))
 
     # ------------------------------------------------------------------ sync
     def sync(self, cluster, namespace: str, name: str) -> None:

@@ -293,7 +293,7 @@ async def _evict(handlers, request: web.Request, target) -> web.Response:
         if pod_status.get("phase") in ("Succeeded", "Failed", "Pending") or deleting:
             if not deleting and pod_status.get("phase") == "Pending" and not preconditions.get("resourceVersion"):
                 preconditions["resourceVersion"] = pod["metadata"].get("resourceVersion")
-            _delete_evicted(handlers, target, dry_run, preconditions)
+            _delete_evicted(handlers, target, dry_run, preconditions, options)
             return encode({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
         pdb_info = handlers.catalog.lookup("policy", "v1", "poddisruptionbudgets")
         labels = pod.get("metadata", {}).get("labels") or {}
@@ -320,7 +320,7 @@ async def _evict(handlers, request: web.Request, target) -> web.Response:
                     preconditions["resourceVersion"] = pod["metadata"].get("resourceVersion")
             else:
                 _check_and_decrement(handlers, pdb_info, budget, target.name, dry_run)
-        _delete_evicted(handlers, target, dry_run, preconditions)
+        _delete_evicted(handlers, target, dry_run, preconditions, options)
     return encode({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
 
 
@@ -376,7 +376,7 @@ def _check_and_decrement(handlers, pdb_info, budget: dict, pod_name: str, dry_ru
                           field_manager="kube-apiserver")
 
 
-def _delete_evicted(handlers, target, dry_run: bool, preconditions: dict) -> None:
+def _delete_evicted(handlers, target, dry_run: bool, preconditions: dict, options: dict) -> None:
     """addConditionAndDeletePod: DisruptionTarget=True on the pod (not for a dry run), then the delete."""
     import datetime as _dt
 
@@ -414,7 +414,9 @@ def _delete_evicted(handlers, target, dry_run: bool, preconditions: dict) -> Non
                               subresource="status")
         if preconditions.get("resourceVersion"):
             preconditions["resourceVersion"] = marked["metadata"].get("resourceVersion")
-    store.delete(info, target.namespace, target.name, dry_run=dry_run, preconditions=preconditions or None)
+    grace = options.get("gracePeriodSeconds")
+    store.delete(info, target.namespace, target.name, dry_run=dry_run, preconditions=preconditions or None,
+                 propagation=options.get("propagationPolicy"), grace_period=None if grace is None else int(grace))
 
 
 async def _bind(handlers, request: web.Request, target) -> web.Response:
