@@ -10,13 +10,15 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from ipaddress import ip_address
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
-
-import httpx
 
 from pykubectl import KUBECTL_COMPAT_VERSION
 from pykubectl.config.resolve import ConnectionSettings
 from pykubectl.errors import ConfigError, KubectlError
+
+if TYPE_CHECKING:  # loaded where a client is built: shell completion reads its TLS helpers without it
+    import httpx
 
 # client-go's discovery client uses this timeout (and `timeout=32s`) when --request-timeout is unset.
 DISCOVERY_TIMEOUT = 32.0
@@ -114,6 +116,8 @@ def _trim_fraction(value: int, unit: int) -> str:
 
 def fetch_url(url: str) -> tuple[int, str, str]:
     """GET a manifest from a URL (`-f https://...`), redirects followed: (status, reason, text)."""
+    import httpx
+
     from pykubectl.errors import TransportError
 
     host = urlsplit(url).netloc
@@ -326,6 +330,8 @@ class Transport:
 
 def build_transport(settings: ConnectionSettings, client_cert: tuple[bytes, bytes] | None = None,
                     auth: httpx.Auth | None = None) -> Transport:
+    import httpx
+
     timeout = parse_timeout(settings.request_timeout)
     extensions: dict = {}
     verify: ssl.SSLContext | bool = False

@@ -66,9 +66,129 @@ def _objects(session, type_arg: str, name: str | None = None, namespace: str | N
         if name is not None:
             objects.append(session.client.get_json(path))
             continue
+        direct = _list_directly(session, path)
+        if direct is not None:
+            objects.extend(direct)
+            continue
         for page in session.client.list_pages(path):
             objects.extend(page.get("items") or [])
     return objects
+
+
+# -- a list without the HTTP client library ------------------------------------------------------------
+#
+# Importing httpx (with httpcore, h11, http.client and email) costs a completion more than its request. The
+# common case (a bearer token, a client certificate or no credential, no proxy, no impersonation) is a
+# plain HTTP/1.1 GET, sent here over the TLS context the client would build, with the client's headers.
+# Anything else (exec plugins, auth providers, basic auth, proxies, a request timeout) goes through the
+# session's RestClient as before.
+
+_PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+
+
+def _direct_credential(settings) -> str | None:
+    """The Authorization header value ("" for none), or None when only the RestClient can send it."""
+    if (settings.exec_config or settings.auth_provider or settings.username or settings.password
+            or settings.proxy_url or settings.request_timeout or settings.impersonate_user
+            or settings.impersonate_uid or settings.impersonate_groups or settings.impersonate_extra):
+        return None
+    import os
+
+    if any(os.environ.get(name) for name in _PROXY_VARIABLES):
+        return None
+    token = settings.token
+    if not token and settings.token_file:
+        with open(settings.token_file, encoding="utf-8") as handle:
+            token = handle.read().strip()
+    return f"Bearer {token}" if token else ""
+
+
+def _list_directly(session, path: str) -> list[dict] | None:
+    """Every item of the list at `path` (pages of 500, as the client's pager asks), or None: use the client."""
+    if "client" in session.__dict__:  # already built: no reason to avoid it
+        return None
+    credential = _direct_credential(session.settings)
+    if credential is None:
+        return None
+    items: list[dict] = []
+    token = ""
+    while True:
+        query = "limit=500" + (f"&continue={_query_escape(token)}" if token else "")
+        page = _get_json(session.settings, f"{path}?{query}", credential)
+        items.extend(page.get("items") or [])
+        token = (page.get("metadata") or {}).get("continue") or ""
+        if not token:
+            return items
+
+
+def _query_escape(text: str) -> str:
+    from urllib.parse import quote_plus
+
+    return quote_plus(text)
+
+
+def _get_json(settings, target: str, credential: str) -> dict:
+    """One GET over a fresh connection (`Connection: close`); anything but 200 and a JSON object raises."""
+    import json
+    import socket
+    from urllib.parse import urlsplit
+
+    from pykubectl.client.transport import build_ssl_context, is_tls, user_agent
+
+    base = urlsplit(settings.server.rstrip("/"))
+    secure = is_tls(settings)
+    host = base.hostname or ""
+    port = base.port or (443 if secure else 80)
+    headers = [("Host", base.netloc), ("User-Agent", user_agent()), ("Accept", "application/json")]
+    if credential:
+        headers.append(("Authorization", credential))
+    if not settings.disable_compression:
+        headers.append(("Accept-Encoding", "gzip"))
+    headers.append(("Connection", "close"))
+    request = f"GET {base.path}{target} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
+    with socket.create_connection((host, port), timeout=30) as raw:
+        if secure:
+            context = build_ssl_context(settings)
+            connection = context.wrap_socket(raw, server_hostname=settings.tls_server_name or host)
+        else:
+            connection = raw
+        with connection:
+            connection.sendall(request.encode("latin-1"))
+            chunks = []
+            while True:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    if status_line.split(" ")[1:2] != ["200"]:
+        raise ValueError(status_line)
+    fields = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        fields[name.strip().lower()] = value.strip().lower()
+    if "chunked" in fields.get("transfer-encoding", ""):
+        body = _dechunk(body)
+    if fields.get("content-encoding") == "gzip":
+        import zlib
+
+        body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError("not a list")
+    return data
+
+
+def _dechunk(body: bytes) -> bytes:
+    out = []
+    while True:
+        size_line, _, rest = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            return b"".join(out)
+        out.append(rest[:size])
+        body = rest[size + 2:]
 
 
 def names(session, type_arg: str, to_complete: str, namespace: str | None = None) -> list[str]:
