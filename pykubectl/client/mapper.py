@@ -5,16 +5,14 @@ priority mapper: core v1 first, then groups in discovery order, preferred versio
 
 from __future__ import annotations
 
-import logging
 import os
+import sys
 from dataclasses import dataclass
 from typing import TextIO
 
 from pykubectl.client.discovery import Discovery
 from pykubectl.errors import NoKindMatch, ResourceTypeNotFound
 from pykubectl.model.types import DiscoveredResources, GroupVersion, ResourceType
-
-log = logging.getLogger("pykubectl.client.mapper")
 
 
 @dataclass(frozen=True)
@@ -201,8 +199,9 @@ class RestMapper:
 
     def _reset(self) -> None:
         """DeferredDiscoveryRESTMapper.Reset: the cache may be stale, fetch discovery again."""
-        if getattr(logging.getLogger("pykubectl"), "verbosity", 0) >= 5:
-            log.info("Invalidating discovery information")
+        logging = sys.modules.get("logging")  # not imported yet: nobody has configured a verbosity
+        if logging is not None and getattr(logging.getLogger("pykubectl"), "verbosity", 0) >= 5:
+            logging.getLogger("pykubectl.client.mapper").info("Invalidating discovery information")
         self.discovery.invalidate()
 
     def _warn(self, text: str) -> None:

@@ -7,7 +7,6 @@ import platform
 import re
 import ssl
 import sys
-import tempfile
 from dataclasses import dataclass
 from ipaddress import ip_address
 from typing import TYPE_CHECKING
@@ -186,6 +185,8 @@ def load_client_certificate(context: ssl.SSLContext, cert_pem: bytes, key_pem: b
     paths = []
     try:
         for pem in (cert_pem, key_pem):
+            import tempfile
+
             fd, path = tempfile.mkstemp(prefix="pykubectl-", suffix=".pem")
             paths.append(path)
             os.fchmod(fd, 0o600)
