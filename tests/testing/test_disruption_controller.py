@@ -500,3 +500,35 @@ def test_an_evictions_delete_options_reach_the_delete(server):
         assert code == 200 and slow["metadata"]["deletionGracePeriodSeconds"] == 30
     finally:
         server.cluster.clock.hold(False)
+
+
+@pytest.mark.parametrize(("reason", "phase", "reset"), [
+    ("EvictionByEvictionAPI", "Running", True),
+    ("PreemptionByScheduler", "Running", True),
+    ("TerminationByKubelet", "Running", False),  # the kubelet's own never goes stale
+    ("EvictionByEvictionAPI", "Failed", False),  # nor does a finished pod's
+])
+def test_a_disruption_condition_no_deletion_followed_goes_stale(cluster, reason, phase, reset):
+    pod(cluster, "a", phase=phase)
+    at = _base.stamp(cluster)
+
+    def mark(current: dict) -> None:
+        current["status"]["conditions"].append({"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
+                                                "lastTransitionTime": at, "reason": reason, "message": "m"})
+
+    cluster.mutate("", "pods", "default", "a", mark, status=True)
+    settle(cluster)
+    cluster.clock.hold()
+    cluster.clock.advance(dc.STALE_DISRUPTION_TIMEOUT - 10)
+    settle(cluster)
+    target = {c["type"]: c for c in cluster.get("", "pods", "default", "a")["status"]["conditions"]}["DisruptionTarget"]
+    assert target["status"] == "True"
+    cluster.clock.advance(11)
+    settle(cluster)
+    target = {c["type"]: c for c in cluster.get("", "pods", "default", "a")["status"]["conditions"]}["DisruptionTarget"]
+    if reset:
+        assert target == {"type": "DisruptionTarget", "status": "False", "lastProbeTime": None,
+                          "lastTransitionTime": target["lastTransitionTime"]}
+        assert target["lastTransitionTime"] >= at
+    else:
+        assert (target["status"], target["reason"]) == ("True", reason)

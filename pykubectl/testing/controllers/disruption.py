@@ -7,6 +7,8 @@ The DisruptionAllowed condition follows disruptionsAllowed (component-helpers po
 the eviction subresource has recorded in status.disruptedPods count as unhealthy until they are deleted or
 DELETION_TIMEOUT has passed. A sync that cannot compute the status (a pod's controller cannot be found or
 cannot be scaled) fails safe: disruptionsAllowed 0 and the condition False with reason SyncFailed.
+A pod left with DisruptionTarget=True but not deleted gets the condition set back to False after
+STALE_DISRUPTION_TIMEOUT.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from . import _base as b
 
 GROUP, RESOURCE = "policy", "poddisruptionbudgets"
 DELETION_TIMEOUT = 120.0  # seconds a disrupted pod may take to be deleted (disruption.DeletionTimeout)
+STALE_DISRUPTION_TIMEOUT = 120.0  # when a DisruptionTarget no deletion followed is reset (stalePodDisruptionTimeout)
 CONDITION = "DisruptionAllowed"
 COMPONENT = "controllermanager"  # the event source the real controller's recorder uses
 
@@ -32,6 +35,7 @@ class DisruptionController:
 
     def __init__(self) -> None:
         self._rechecks: dict[tuple[str, str], Any] = {}
+        self._stale: dict[tuple[str, str], Any] = {}
 
     def reconcile(self, cluster, event) -> None:
         obj = event.object
@@ -39,6 +43,8 @@ class DisruptionController:
             if event.type != "DELETED":
                 self.sync(cluster, b.ns_of(obj), b.name_of(obj))
             return
+        if event.type != "DELETED":
+            self._watch_disruption_condition(cluster, obj)
         labels = b.labels_of(obj)
         budgets = sorted((pdb for pdb in cluster.list(GROUP, RESOURCE, b.ns_of(obj))
                           if b.selector_matches((pdb.get("spec") or {}).get("selector"), labels)), key=b.name_of)
@@ -48,6 +54,37 @@ class DisruptionController:
                                  f'Chose "{b.name_of(budgets[0])}" arbitrarily.', COMPONENT)
         for pdb in budgets:  # the real one syncs only the budget it chose; the others wait for their own events
             self.sync(cluster, b.ns_of(pdb), b.name_of(pdb))
+
+    # ------------------------------------------------------------------ stale DisruptionTarget conditions
+    def _watch_disruption_condition(self, cluster, pod: dict) -> None:
+        wait = stale_disruption_wait(pod, b.now(cluster))
+        if wait is not None:
+            key = (b.ns_of(pod), b.name_of(pod))
+            previous = self._stale.get(key)
+            if previous is not None:
+                previous.cancel()
+            self._stale[key] = cluster.after(wait, lambda: self._clear_disruption_condition(cluster, *key))
+
+    def _clear_disruption_condition(self, cluster, namespace: str, name: str) -> None:
+        """syncStalePodDisruption: a DisruptionTarget=True that no deletion followed within
+        STALE_DISRUPTION_TIMEOUT goes back to False (reason and message dropped, as UpdatePodCondition does)."""
+        pod = cluster.get("", "pods", namespace, name)
+        if pod is None:
+            return
+        wait = stale_disruption_wait(pod, b.now(cluster))
+        if wait is None or wait > 0:
+            return
+        uid, stamp = b.uid_of(pod), b.stamp(cluster)
+
+        def change(current: dict) -> None:
+            if b.uid_of(current) != uid:
+                return
+            conditions = (current.get("status") or {}).get("conditions") or []
+            current["status"]["conditions"] = [
+                {"type": "DisruptionTarget", "status": "False", "lastProbeTime": None, "lastTransitionTime": stamp}
+                if c.get("type") == "DisruptionTarget" else c for c in conditions]
+
+        cluster.mutate("", "pods", namespace, name, change, status=True, manager=b.MANAGER)
 
     # ------------------------------------------------------------------ sync
     def sync(self, cluster, namespace: str, name: str) -> None:
@@ -284,6 +321,22 @@ def count_healthy(pods: list[dict], disrupted: dict[str, str], at: _dt.datetime)
 
 
 # ---------------------------------------------------------------------------------- the condition
+
+
+def stale_disruption_wait(pod: dict, at: _dt.datetime) -> float | None:
+    """nonTerminatingPodHasStaleDisruptionCondition: None when the pod has no such condition to clean up, else
+    the seconds left until it is stale. The kubelet's own (TerminationByKubelet) and a finished pod's stay."""
+    if b.deleting(pod):
+        return None
+    cond = next((c for c in (pod.get("status") or {}).get("conditions") or []
+                 if c.get("type") == "DisruptionTarget"), None)
+    if cond is None or cond.get("status") != "True" or cond.get("reason") == "TerminationByKubelet" \
+            or b.pod_phase(pod) in ("Succeeded", "Failed"):
+        return None
+    since = b.parse_time(cond.get("lastTransitionTime"))
+    if since is None:
+        return 0.0
+    return max(STALE_DISRUPTION_TIMEOUT - (at - since).total_seconds(), 0.0)
 
 
 def set_status_condition(conditions: list[dict], new: dict, stamp: str) -> None:

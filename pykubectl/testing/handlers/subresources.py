@@ -410,8 +410,8 @@ def _delete_evicted(handlers, target, dry_run: bool, preconditions: dict, option
                 existing.update(status="True", reason="EvictionByEvictionAPI", message="Eviction API: evicting")
             return current
 
-        marked = store.mutate(info, target.namespace, target.name, mark, field_manager="kube-apiserver",
-                              subresource="status")
+        # a registry-level update, below the handlers that keep managedFields: no manager records it
+        marked = store.mutate(info, target.namespace, target.name, mark, field_manager=None, subresource="status")
         if preconditions.get("resourceVersion"):
             preconditions["resourceVersion"] = marked["metadata"].get("resourceVersion")
     grace = options.get("gracePeriodSeconds")
