@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Session:
+    """One invocation's lazily built kubeconfig, settings, client, discovery and mapper."""
+
     overrides: ConfigOverrides
     streams: IOStreams
     command_path: str = ""  # "kubectl config view": sent as the Kubectl-Command header

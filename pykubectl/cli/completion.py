@@ -62,6 +62,8 @@ REQUIRED: dict[tuple[str, ...], tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Flag:
+    """A flag as completion sees it (a docstring also spares dataclasses building one from the signature)."""
+
     long: str
     short: str | None
     takes_value: bool  # a value word follows unless given with "="
@@ -321,6 +323,8 @@ def _plugin_completions(node: Node, args: list[str], to_complete: str) -> tuple[
 
 @dataclass
 class Parsed:
+    """What the words typed so far amount to: the command, its arguments, the flags given."""
+
     node: Node
     args: list[str]  # positional arguments of the final command
     values: dict[str, list[str]]  # long flag name -> values given
