@@ -532,3 +532,17 @@ def test_a_disruption_condition_no_deletion_followed_goes_stale(cluster, reason,
         assert target["lastTransitionTime"] >= at
     else:
         assert (target["status"], target["reason"]) == ("True", reason)
+
+
+def test_an_empty_selector_guards_every_pod_of_the_namespace(server):
+    (name,) = running_pods(server, 1)
+    call(server, PDBS, method="POST", body={"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                                            "metadata": {"name": "all"}, "spec": {"minAvailable": 1, "selector": {}}})
+    call(server, PDBS, method="POST", body={"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                                            "metadata": {"name": "none"}, "spec": {"minAvailable": 1}})
+    server.settle()
+    assert call(server, f"{PDBS}/all")[1]["status"]["expectedPods"] == 1
+    assert call(server, f"{PDBS}/none")[1]["status"]["expectedPods"] == 0
+    code, body = evict(server, name)
+    assert code == 429 and body["details"]["causes"][0]["message"] == (
+        "The disruption budget all needs 1 healthy pods and has 1 currently")

@@ -263,7 +263,8 @@ def _pod_ready(pod: dict) -> bool:
 
 
 def _selector_matches(selector: dict | None, labels: dict) -> bool:
-    if not selector:
+    # LabelSelectorAsSelector: a missing selector selects nothing, an empty one everything (policy/v1)
+    if selector is None:
         return False
     text = _label_selector_text(selector)
     try:
