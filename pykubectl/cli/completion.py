@@ -221,6 +221,13 @@ def _index() -> dict | None:
             return stored["tree"]
     except (OSError, ValueError, AttributeError):
         pass
+    directory = os.path.dirname(path)
+    try:  # nowhere to keep it: walking only the commands this line names is cheaper than the whole tree
+        os.makedirs(directory, exist_ok=True)
+        if not os.access(directory, os.W_OK):
+            return None
+    except OSError:
+        return None
     try:
         tree = build_index()
     except Exception:  # a verb that does not load: walk click instead
@@ -235,7 +242,6 @@ def _write_index(path: str, data: dict) -> None:
     import tempfile
 
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix="completion-index.")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -245,7 +251,7 @@ def _write_index(path: str, data: dict) -> None:
             if os.path.exists(tmp):
                 os.unlink(tmp)
     except OSError:
-        pass  # no cache: the next completion walks click again
+        pass  # not kept: the next completion builds it again
 
 
 def build_index() -> dict:

@@ -96,3 +96,16 @@ def test_types_from_a_warm_cache_import_neither_click_nor_httpx(kubeconfig_file,
     loaded = {m.split(".")[0] for m in modules.split()}
     assert not {"httpx", "httpcore", "ssl", "h11", "click", "yaml", "rich"} & loaded
     assert not any(m.startswith("pykubectl.commands") for m in modules.split())
+
+
+def test_nowhere_to_keep_the_index_walks_click_instead(fresh_index):
+    from pykubectl.streams import IOStreams
+
+    fresh_index.parent.parent.mkdir(parents=True)
+    fresh_index.parent.write_text("a file where the directory would be")
+    assert completion._index() is None
+    assert completion.command_tree().command is not None  # the click tree, walked as before
+    streams = IOStreams.buffers()
+    assert completion.complete(["__complete", "config", "use"], streams) == 0
+    assert streams.out.getvalue() == "use-context\tSet the current-context in a kubeconfig file\n:4\n"
+    assert completion._INDEX_MEMO == {}
