@@ -154,22 +154,36 @@ def _get_json(settings, target: str, credential: str) -> dict:
             connection = raw
         with connection:
             connection.sendall(request.encode("latin-1"))
-            chunks = []
-            while True:
+            received = b""
+            while b"\r\n\r\n" not in received:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    raise ValueError("connection closed before the response's header")
+                received += chunk
+            head, _, body = received.partition(b"\r\n\r\n")
+            status_line, *header_lines = head.decode("latin-1").split("\r\n")
+            if status_line.split(" ")[1:2] != ["200"]:
+                raise ValueError(status_line)
+            fields = {}
+            for line in header_lines:
+                name, _, value = line.partition(":")
+                fields[name.strip().lower()] = value.strip().lower()
+            chunked = "chunked" in fields.get("transfer-encoding", "")
+            length = None if chunked else int(fields.get("content-length", "-1"))
+            parts = [body]
+            # read to the body's end (a server may keep the connection open despite `Connection: close`)
+            while not (length is not None and 0 <= length <= sum(map(len, parts))
+                       or chunked and b"".join(parts[-2:]).endswith(b"0\r\n\r\n")
+                       and _dechunk(b"".join(parts)) is not None):
                 chunk = connection.recv(65536)
                 if not chunk:
                     break
-                chunks.append(chunk)
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    if status_line.split(" ")[1:2] != ["200"]:
-        raise ValueError(status_line)
-    fields = {}
-    for line in header_lines:
-        name, _, value = line.partition(":")
-        fields[name.strip().lower()] = value.strip().lower()
-    if "chunked" in fields.get("transfer-encoding", ""):
+                parts.append(chunk)
+            body = b"".join(parts)
+    if chunked:
         body = _dechunk(body)
+        if body is None:
+            raise ValueError("a chunked body cut short")
     if fields.get("content-encoding") == "gzip":
         import zlib
 
@@ -180,15 +194,25 @@ def _get_json(settings, target: str, credential: str) -> dict:
     return data
 
 
-def _dechunk(body: bytes) -> bytes:
+def _dechunk(body: bytes) -> bytes | None:
+    """A chunked body's data, or None while it is incomplete (no last chunk yet, or one cut short)."""
     out = []
+    view = memoryview(body)
+    at = 0
     while True:
-        size_line, _, rest = body.partition(b"\r\n")
-        size = int(size_line.split(b";")[0].strip() or b"0", 16)
+        end = body.find(b"\r\n", at)
+        if end < 0:
+            return None
+        size_text = bytes(view[at:end]).split(b";")[0].strip()
+        if not size_text:
+            return None
+        size = int(size_text, 16)
         if size == 0:
             return b"".join(out)
-        out.append(rest[:size])
-        body = rest[size + 2:]
+        if end + 2 + size + 2 > len(body):
+            return None
+        out.append(view[end + 2:end + 2 + size])
+        at = end + 2 + size + 2
 
 
 def names(session, type_arg: str, to_complete: str, namespace: str | None = None) -> list[str]:
