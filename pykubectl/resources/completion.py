@@ -64,7 +64,7 @@ def _objects(session, type_arg: str, name: str | None = None, namespace: str | N
         where = (namespace or session.namespace) if resource.namespaced else None
         path = ResourcePath(resource, where, name).url()
         if name is not None:
-            objects.append(session.client.get_json(path))
+            objects.append(_get_one(session, path))
             continue
         direct = _list_directly(session, path)
         if direct is not None:
@@ -119,6 +119,15 @@ def _list_directly(session, path: str) -> list[dict] | None:
         token = (page.get("metadata") or {}).get("continue") or ""
         if not token:
             return items
+
+
+def _get_one(session, path: str, query: dict[str, str] | None = None) -> dict:
+    """One GET of an object (or a filtered list): directly when it can be, else through the RestClient."""
+    credential = None if "client" in session.__dict__ else _direct_credential(session.settings)
+    if credential is None:
+        return session.client.get_json(path, query)
+    encoded = "&".join(f"{_query_escape(k)}={_query_escape(v)}" for k, v in sorted((query or {}).items()))
+    return _get_json(session.settings, f"{path}?{encoded}" if encoded else path, credential)
 
 
 def _query_escape(text: str) -> str:
@@ -273,7 +282,7 @@ def pod_name_for(session, argument: str) -> str:
 
         pod_type = session.mapper.resource_for("pods")
         query = {"labelSelector": ",".join(f"{k}={v}" for k, v in sorted(labels.items()))}
-        items = session.client.get_json(ResourcePath(pod_type, session.namespace).url(), query).get("items") or []
+        items = _get_one(session, ResourcePath(pod_type, session.namespace).url(), query).get("items") or []
         return [(items[0].get("metadata") or {}).get("name", "")] if items else []
 
     found = _quiet(produce)

@@ -34,10 +34,12 @@ def test_names_without_the_rest_client_are_kubectls(runners, kubeconfig_for, mon
         runners.kubectl("run", name, "--image=nginx")
     runners.kubectl("api-resources")  # a warm discovery cache
     _no_rest_client(monkeypatch)
-    for words in (["get", "pods", ""], ["get", "pods", "w"], ["get", "pods/"], ["logs", ""], ["-n", ""]):
+    for words in (["get", "pods", ""], ["get", "pods", "w"], ["get", "pods/"], ["logs", ""], ["-n", ""],
+                  ["logs", "web-1", ""], ["exec", "db", "-c", "d"], ["logs", "pods/db", ""]):
         expected, actual = runners.both("__complete", *words)
         assert (actual.stdout, actual.exit_code) == (expected.stdout, expected.exit_code), words
     assert runners.pykubectl("__complete", "get", "pods", "").stdout == "db\nweb-1\nweb-2\n:4\n"
+    assert runners.pykubectl("__complete", "logs", "web-1", "").stdout == "web-1\n:4\n"
 
 
 def test_a_proxy_goes_through_the_rest_client(monkeypatch):
