@@ -100,6 +100,10 @@ class ApiError(KubectlError):
         # kubectl's StandardErrorMessage / checkErr (pkg/cmd/util/helpers.go).
         if self.reason == "Invalid":
             return self._render_invalid()
+        return self.standard_message()
+
+    def standard_message(self) -> str:
+        """StandardErrorMessage: how kubectl words a Status inside an aggregate, Invalid ones included."""
         if self.reason == "Unauthorized" or (self.code == 401 and not self.reason):
             return f"error: You must be logged in to the server ({self.message or 'Unauthorized'})"
         if self.reason:
@@ -107,22 +111,27 @@ class ApiError(KubectlError):
         return f"Error from server: {self.message}"
 
     def _render_invalid(self) -> str:
-        causes = self.details.get("causes") or []
-        kind, name = self.details.get("kind", ""), self.details.get("name", "")
-        if not kind and not name:
-            return f"The request is invalid: {self.message}"
-        head = f'The {kind} "{name}" is invalid'
+        # checkErr's Invalid branch; MultilineError ends every cause with a newline, even one whose message
+        # already has one (kubectl then prints a blank line).
+        details = self.status.get("details")
+        if not isinstance(details, dict):
+            return "The request is invalid" + (f": {self.message}" if self.message else "")
+        kind, name, causes = details.get("kind") or "", details.get("name") or "", details.get("causes") or []
+        head = "The request is invalid"
+        if kind or name:
+            head = f'The {kind} "{name}" is invalid'
+        elif self.message and not causes:
+            head += f": {self.message}"
+        if not causes:
+            return head
         lines: list[str] = []
-        for cause in causes:
-            field, msg = cause.get("field", ""), cause.get("message", "")
-            line = f"{field}: {msg}" if field else msg
+        for cause in causes:  # statusCausesToAggrError: "field: message", duplicates skipped
+            line = f"{cause.get('field', '')}: {cause.get('message', '')}"
             if line not in lines:
                 lines.append(line)
-        if not lines:
-            return f"{head}: {self.message}" if self.message else head
         if len(lines) == 1:
-            return f"{head}: {lines[0]}"
-        return head + ": \n" + "\n".join(f"* {line}" for line in lines)
+            return f"{head}: {lines[0]}\n"
+        return f"{head}: \n" + "".join(f"* {line}\n" for line in lines)
 
 
 class NotFound(ApiError):
@@ -245,9 +254,17 @@ class AggregateError(KubectlError):
         super().__init__(aggregate_message(self.errors))
 
     def render(self) -> str:
+        # Callers unwrap an aggregate of one where kubectl's checkErr would (collected_error, the builder): one
+        # that reaches here is printed as MultipleErrors, as kubectl prints a nested aggregate.
+        return self.multiple_errors()
+
+    def multiple_errors(self) -> str:
+        """MultipleErrors: each error on its own line in StandardErrorMessage form, else its bare message."""
         lines = []
         for error in self.errors:
-            if isinstance(error, ApiError | ConnectionFailure):
+            if isinstance(error, ApiError):
+                lines.append(error.standard_message())
+            elif isinstance(error, ConnectionFailure):
                 lines.append(error.render())
             else:
                 lines.append(str(error))

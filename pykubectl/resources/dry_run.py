@@ -134,21 +134,13 @@ def with_last_applied(obj: dict) -> dict:
 
 
 def collected_error(errors: list[Exception]) -> Exception | None:
-    """What a continue-on-error visit returns: None, the one error itself, or an aggregate whose lines
-    kubectl prints with StandardErrorMessage (an Invalid error there reads `Error from server (Invalid): ...`
-    rather than checkErr's multi-line form)."""
-    from pykubectl.errors import AggregateError, PlainError
+    """What a continue-on-error visit returns: None, the one error itself, or an aggregate (whose lines kubectl
+    prints with StandardErrorMessage: an Invalid error there reads `Error from server (Invalid): ...`)."""
+    from pykubectl.errors import AggregateError
 
     if not errors:
         return None
-    if len(errors) == 1:
-        return errors[0]
-    lines: list[Exception] = []
-    for error in errors:
-        if isinstance(error, ApiError) and error.reason == "Invalid":
-            error = PlainError(f"Error from server (Invalid): {error.message}")
-        lines.append(error)
-    return AggregateError(lines)
+    return errors[0] if len(errors) == 1 else AggregateError(errors)
 
 
 def check_raw(raw: str, filenames, recursive: bool, output: str, selector: str = "") -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pykubectl.errors import AggregateError, ApiError, KubectlError, PlainError
+from pykubectl.errors import AggregateError, ApiError, KubectlError
 from pykubectl.resources.deleting import cascade_policy, delete_body, uid_of
 from pykubectl.resources.dry_run import collected_error, with_source
 
@@ -45,5 +45,4 @@ def test_collected_errors_render_invalid_in_aggregates_as_standard_messages():
     assert collected_error([invalid]) is invalid
     both = collected_error([invalid, KubectlError("other")])
     assert isinstance(both, AggregateError)
-    assert isinstance(both.errors[0], PlainError)
     assert both.render() == 'Error from server (Invalid): Pod "p" is invalid: spec: Required value\nother'
