@@ -216,10 +216,10 @@ def _index() -> dict | None:
     try:
         with open(path, encoding="utf-8") as handle:
             stored = json.load(handle)
-        if stored.get("fingerprint") == fingerprint:
+        if stored.get("fingerprint") == fingerprint:  # a null tree: these sources do not build one
             _INDEX_MEMO.update(fingerprint=fingerprint, tree=stored["tree"])
             return stored["tree"]
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, KeyError):
         pass
     directory = os.path.dirname(path)
     try:  # nowhere to keep it: walking only the commands this line names is cheaper than the whole tree
@@ -230,8 +230,8 @@ def _index() -> dict | None:
         return None
     try:
         tree = build_index()
-    except Exception:  # a verb that does not load: walk click instead
-        return None
+    except Exception:  # a verb that does not load: walk click instead, without trying again for these sources
+        tree = None
     _INDEX_MEMO.update(fingerprint=fingerprint, tree=tree)
     _write_index(path, {"fingerprint": fingerprint, "tree": tree})
     return tree

@@ -109,3 +109,20 @@ def test_nowhere_to_keep_the_index_walks_click_instead(fresh_index):
     assert completion.complete(["__complete", "config", "use"], streams) == 0
     assert streams.out.getvalue() == "use-context\tSet the current-context in a kubeconfig file\n:4\n"
     assert completion._INDEX_MEMO == {}
+
+
+def test_a_verb_that_does_not_load_is_remembered(fresh_index, monkeypatch):
+    """A tree that cannot be built (a verb's module fails to import) is not tried again for the same sources:
+    completion walks click as before."""
+    calls = []
+
+    def broken():
+        calls.append(1)
+        raise ImportError("half-written verb")
+
+    monkeypatch.setattr(completion, "build_index", broken)
+    assert completion._index() is None
+    assert json.loads(fresh_index.read_text())["tree"] is None
+    monkeypatch.setattr(completion, "_INDEX_MEMO", {})
+    assert completion._index() is None and calls == [1]  # read from the file, not built again
+    assert completion.command_tree().command is not None
