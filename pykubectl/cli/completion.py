@@ -5,7 +5,8 @@
 follows cobra's getCompletions (completions.go): find the command, decide between a flag's value, a flag
 name and a noun, then ask the command's completion function (kubectl's pkg/util/completion, whose cluster
 side is pykubectl.resources.completion). Nothing here prints an error: a failure means no candidates.
-It runs before the click tree is built, and renders no help, so a completion stays cheap.
+It runs before the click tree is built, and renders no help; the tree it walks is read from the completion
+index (below) rather than from click and the verbs' modules, so a completion stays cheap.
 """
 
 from __future__ import annotations
