@@ -21,6 +21,11 @@ def _duration(*decls: str, help: str = ""):
     return pflag._decorate("string", decls, shown_default="0s", default="0s", help=help)
 
 
+def _waiting_text(target) -> str:
+    """The spinner's line on a terminal while delete waits for `target` to be gone."""
+    return f"Waiting for {target.label} to be deleted…"
+
+
 @dataclass(frozen=True)
 class DeleteOptions:
     args: tuple[str, ...] = ()
@@ -250,7 +255,13 @@ class _Deleter:
             return
         if not options.wait or self.dry_run != "none":
             return
-        wait_for_deletion(self.session.client, gone, options.timeout)
+        from pykubectl.printing import progress
+
+        if not gone:
+            return
+        with progress.spinner(self.session.streams, _waiting_text(gone[0])) as spin:
+            wait_for_deletion(self.session.client, gone, options.timeout,
+                              on_wait=lambda target: spin.update(_waiting_text(target)))
 
     def _kind(self, target) -> str:
         kind = target.type.kind.lower()

@@ -193,31 +193,9 @@ def _printer(options: WaitOptions):
                           show_managed_fields=options.show_managed_fields, yaml_separators=True)
 
 
-class _Progress:
-    """A transient rich spinner on standard error while waiting, only when it is a terminal."""
-
-    def __init__(self, streams, text: str) -> None:
-        self._status = None
-        if streams.err_is_terminal():
-            import os
-
-            from rich.console import Console
-
-            console = Console(file=streams.err, force_terminal=True, no_color=bool(os.environ.get("NO_COLOR")))
-            self._status = console.status(text, spinner="dots")
-
-    def __enter__(self) -> _Progress:
-        if self._status is not None:
-            self._status.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._status is not None:
-            self._status.stop()
-
-
 def run(options: WaitOptions, session) -> None:
     from pykubectl.errors import AggregateError
+    from pykubectl.printing import progress
     from pykubectl.resources import waiting
     from pykubectl.resources.fetching import Fetcher, is_not_found
     from pykubectl.resources.selection import Selection, SelectionRequest, select
@@ -269,7 +247,7 @@ def run(options: WaitOptions, session) -> None:
                                             else rtype.collection_path(None), name, f"{rtype.plural}/{name}",
                                             f"{rtype.plural}.{rtype.group}" if rtype.group else rtype.plural)
                 try:
-                    with _Progress(session.streams, f"Waiting for {options.for_} on {target.label}"):
+                    with progress.spinner(session.streams, _progress_text(wait_for, options.for_, target.label)):
                         final = _wait_one(client, wait_for, target, check, deadline, obj)
                 except KubectlError as exc:
                     if wait_for.mode == "delete" and is_not_found(exc):
@@ -283,6 +261,13 @@ def run(options: WaitOptions, session) -> None:
         raise errors[0] if len(errors) == 1 else AggregateError(errors)
     if visited == 0 and wait_for.mode != "delete":
         raise KubectlError("no matching resources found")
+
+
+def _progress_text(wait_for: WaitFor, flag: str, label: str) -> str:
+    """The spinner's line on a terminal while one object is waited for."""
+    if wait_for.mode == "delete":
+        return f"Waiting for {label} to be deleted…"
+    return f"Waiting for {flag} on {label}…"
 
 
 def _wait_one(client, wait_for: WaitFor, target, check, deadline, obj: dict) -> dict:

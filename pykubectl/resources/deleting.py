@@ -7,7 +7,7 @@ API:
   (`{"gracePeriodSeconds":N,"propagationPolicy":"Background","dryRun":["All"]}`); grace_period < 0 omits it.
 * `delete_object(client, path, body) -> dict`: the server's answer (the object or a Status).
 * `uid_of(answer)`: the uid a DELETE answer names (object metadata or Status details).
-* `wait_for_deletion(client, gone, timeout)`: kubectl wait's IsDeleted (resources/waiting.py) for each
+* `wait_for_deletion(client, gone, timeout, on_wait=None)`: kubectl wait's IsDeleted (resources/waiting.py) for each
   `Gone(path, name, uid, label)`; raises WaitTimeout ("timed out waiting for the condition on <label>").
 """
 
@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from pykubectl.errors import KubectlError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pykubectl.client.rest import RestClient
 
 def cascade_policy(value: str) -> str:
@@ -57,10 +59,14 @@ class Gone:
     label: str = ""  # "pods/p1", for the timeout message
 
 
-def wait_for_deletion(client: RestClient, targets: list[Gone], timeout: float) -> None:
-    """delete --wait: kubectl wait's IsDeleted for every target under one deadline (zero means a week)."""
+def wait_for_deletion(client: RestClient, targets: list[Gone], timeout: float,
+                      on_wait: Callable[[Gone], None] | None = None) -> None:
+    """delete --wait: kubectl wait's IsDeleted for every target under one deadline (zero means a week).
+    `on_wait(target)`, when given, is called before each target is waited for (a terminal's progress line)."""
     from pykubectl.resources.waiting import Deadline, WaitTarget, wait_deleted
 
     deadline = Deadline(timeout if timeout > 0 else -1)
     for target in targets:
+        if on_wait is not None:
+            on_wait(target)
         wait_deleted(client, WaitTarget(target.collection_path, target.name, target.label), deadline, uid=target.uid)

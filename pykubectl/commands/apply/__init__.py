@@ -249,9 +249,12 @@ def run(options: ApplyOptions, session) -> None:
     if not targets and not errors:
         raise KubectlError("no objects passed to apply")
 
+    from pykubectl.printing import progress
+
+    drawing = progress.bar(session.streams, len(targets))
+
     def warn(text: str) -> None:
-        session.streams.err.write(text)
-        session.streams.err.flush()
+        drawing.write(session.streams.err, text)
 
     applier = Applier(session.client, dry_run=dry_run, field_manager=options.manager, validation=validation,
                       overwrite=options.overwrite, force=options.force, grace_period=options.grace_period,
@@ -262,26 +265,27 @@ def run(options: ApplyOptions, session) -> None:
     if explicit_ns:
         visited_namespaces.add(namespace)
     visited_uids: set[str] = set()
-    for target in targets:
-        if target.type.namespaced:
-            visited_namespaces.add(target.namespace)
-        try:
-            if options.server_side:
-                applied = applier.server_side(target, options.force_conflicts, options.subresource)
-            else:
-                applied = applier.client_side(target)
-        except KubectlError as exc:
-            errors.append(exc)
-            results.append(target.manifest.obj)
-            continue
-        results.append(applied.obj)
-        uid = (applied.obj.get("metadata") or {}).get("uid")
-        if uid:
-            visited_uids.add(uid)
-        if print_object:
-            continue
-        out.write(printer(applied.obj, applied.operation))
-        out.flush()
+    with drawing:
+        for target in targets:
+            drawing.advance()
+            if target.type.namespaced:
+                visited_namespaces.add(target.namespace)
+            try:
+                if options.server_side:
+                    applied = applier.server_side(target, options.force_conflicts, options.subresource)
+                else:
+                    applied = applier.client_side(target)
+            except KubectlError as exc:
+                errors.append(exc)
+                results.append(target.manifest.obj)
+                continue
+            results.append(applied.obj)
+            uid = (applied.obj.get("metadata") or {}).get("uid")
+            if uid:
+                visited_uids.add(uid)
+            if print_object:
+                continue
+            drawing.write(out, printer(applied.obj, applied.operation))
     if errors:
         raise collected_error(errors)
     if print_object and results:

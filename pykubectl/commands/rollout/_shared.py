@@ -103,36 +103,3 @@ def template_text(template: dict) -> str:
 def resource_string(rtype, name: str) -> str:
     plural = f"{rtype.plural}.{rtype.group}" if rtype.group else rtype.plural
     return f'{plural} "{name}"'
-
-
-class Progress:
-    """A transient rich spinner on standard error while a long wait runs, only when standard error is a
-    terminal (pipes get kubectl's plain lines and nothing else). `write(out, text)` prints a line to
-    standard output with the spinner out of the way."""
-
-    def __init__(self, streams, text: str) -> None:
-        self._status = None
-        if streams.err_is_terminal():
-            import os
-
-            from rich.console import Console
-
-            console = Console(file=streams.err, force_terminal=True, no_color=bool(os.environ.get("NO_COLOR")))
-            self._status = console.status(text, spinner="dots")
-
-    def __enter__(self) -> Progress:
-        if self._status is not None:
-            self._status.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._status is not None:
-            self._status.stop()
-
-    def write(self, out, text: str) -> None:
-        if self._status is not None:
-            self._status.stop()
-        out.write(text)
-        out.flush()
-        if self._status is not None:
-            self._status.start()

@@ -85,6 +85,7 @@ def run(options: StatusOptions, session) -> None:
 
 
 def _watch(client, streams, rtype, obj: dict, options: StatusOptions) -> None:
+    from pykubectl.printing import progress
     from pykubectl.resources import rollouts, waiting
 
     if not _viewable(obj):
@@ -96,13 +97,13 @@ def _watch(client, streams, rtype, obj: dict, options: StatusOptions) -> None:
     deadline = waiting.Deadline(options.timeout if options.timeout > 0 else -1)
     kind = str(obj.get("kind") or "").lower()
     try:
-        with _shared.Progress(streams, f"Watching the rollout of {kind}/{name}") as progress:
+        with progress.spinner(streams, f"Watching the rollout of {kind}/{name}…") as spin:
             for current in waiting.watch_object(client, target, deadline, on_missing=lambda: None):
                 if current is None:
                     raise KubectlError("object has been deleted")
                 current = {"apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"), **current}
                 message, done = rollouts.rollout_status(current, options.revision)
-                progress.write(streams.out, message)
+                spin.write(streams.out, message)
                 if done or not options.watch:
                     return
     except waiting.WaitTimeout:
