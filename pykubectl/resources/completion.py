@@ -77,9 +77,9 @@ def _objects(session, type_arg: str, name: str | None = None, namespace: str | N
 
 # -- a list without the HTTP client library ------------------------------------------------------------
 #
-# Importing httpx (with httpcore, h11, http.client and email) costs a completion more than its request. The
-# common case (a bearer token, a client certificate or no credential, no proxy, no impersonation) is a
-# plain HTTP/1.1 GET, sent here over the TLS context the client would build, with the client's headers.
+# Importing httpx (with httpcore and h11) costs a completion more than its request. The common case (a bearer
+# token, a client certificate or no credential, no proxy, no impersonation) is one standard-library GET
+# (client/quick_get.py) over the TLS context the client would build, with the client's headers.
 # Anything else (exec plugins, auth providers, basic auth, proxies, a request timeout) goes through the
 # session's RestClient as before.
 
@@ -89,7 +89,7 @@ _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "A
 def _direct_credential(settings) -> str | None:
     """The Authorization header value ("" for none), or None when only the RestClient can send it."""
     if (settings.exec_config or settings.auth_provider or settings.username or settings.password
-            or settings.proxy_url or settings.request_timeout or settings.impersonate_user
+            or settings.proxy_url or settings.request_timeout or settings.tls_server_name or settings.impersonate_user
             or settings.impersonate_uid or settings.impersonate_groups or settings.impersonate_extra):
         return None
     import os
@@ -137,91 +137,9 @@ def _query_escape(text: str) -> str:
 
 
 def _get_json(settings, target: str, credential: str) -> dict:
-    """One GET over a fresh connection (`Connection: close`); anything but 200 and a JSON object raises."""
-    import json
-    import socket
-    from urllib.parse import urlsplit
+    from pykubectl.client.quick_get import get_json
 
-    from pykubectl.client.transport import build_ssl_context, is_tls, user_agent
-
-    base = urlsplit(settings.server.rstrip("/"))
-    secure = is_tls(settings)
-    host = base.hostname or ""
-    port = base.port or (443 if secure else 80)
-    headers = [("Host", base.netloc), ("User-Agent", user_agent()), ("Accept", "application/json")]
-    if credential:
-        headers.append(("Authorization", credential))
-    if not settings.disable_compression:
-        headers.append(("Accept-Encoding", "gzip"))
-    headers.append(("Connection", "close"))
-    request = f"GET {base.path}{target} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
-    with socket.create_connection((host, port), timeout=30) as raw:
-        if secure:
-            context = build_ssl_context(settings)
-            connection = context.wrap_socket(raw, server_hostname=settings.tls_server_name or host)
-        else:
-            connection = raw
-        with connection:
-            connection.sendall(request.encode("latin-1"))
-            received = b""
-            while b"\r\n\r\n" not in received:
-                chunk = connection.recv(65536)
-                if not chunk:
-                    raise ValueError("connection closed before the response's header")
-                received += chunk
-            head, _, body = received.partition(b"\r\n\r\n")
-            status_line, *header_lines = head.decode("latin-1").split("\r\n")
-            if status_line.split(" ")[1:2] != ["200"]:
-                raise ValueError(status_line)
-            fields = {}
-            for line in header_lines:
-                name, _, value = line.partition(":")
-                fields[name.strip().lower()] = value.strip().lower()
-            chunked = "chunked" in fields.get("transfer-encoding", "")
-            length = None if chunked else int(fields.get("content-length", "-1"))
-            parts = [body]
-            # read to the body's end (a server may keep the connection open despite `Connection: close`)
-            while not (length is not None and 0 <= length <= sum(map(len, parts))
-                       or chunked and b"".join(parts[-2:]).endswith(b"0\r\n\r\n")
-                       and _dechunk(b"".join(parts)) is not None):
-                chunk = connection.recv(65536)
-                if not chunk:
-                    break
-                parts.append(chunk)
-            body = b"".join(parts)
-    if chunked:
-        body = _dechunk(body)
-        if body is None:
-            raise ValueError("a chunked body cut short")
-    if fields.get("content-encoding") == "gzip":
-        import zlib
-
-        body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
-    data = json.loads(body)
-    if not isinstance(data, dict):
-        raise ValueError("not a list")
-    return data
-
-
-def _dechunk(body: bytes) -> bytes | None:
-    """A chunked body's data, or None while it is incomplete (no last chunk yet, or one cut short)."""
-    out = []
-    view = memoryview(body)
-    at = 0
-    while True:
-        end = body.find(b"\r\n", at)
-        if end < 0:
-            return None
-        size_text = bytes(view[at:end]).split(b";")[0].strip()
-        if not size_text:
-            return None
-        size = int(size_text, 16)
-        if size == 0:
-            return b"".join(out)
-        if end + 2 + size + 2 > len(body):
-            return None
-        out.append(view[end + 2:end + 2 + size])
-        at = end + 2 + size + 2
+    return get_json(settings, target, credential)
 
 
 def names(session, type_arg: str, to_complete: str, namespace: str | None = None) -> list[str]:

@@ -119,14 +119,3 @@ def test_an_error_status_offers_nothing():
 
     with pytest.raises(ValueError):
         found._list_directly(Session(), "/api/v1/pods")
-
-
-@pytest.mark.parametrize(("body", "data"), [
-    (b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", b"abcde"),
-    (b"3\r\n0\r\n\r\n0\r\n\r\n", b"0\r\n"),  # data that looks like the last chunk
-    (b"3;ext=1\r\nabc\r\n0\r\n\r\n", b"abc"),
-    (b"3\r\nabc\r\n2\r\nd", None),  # cut short: read on
-    (b"3\r\nab0\r\n\r\n", None),
-])
-def test_dechunk(body, data):
-    assert found._dechunk(body) == data
