@@ -259,8 +259,10 @@ class _Deleter:
 
         if not gone:
             return
-        with progress.spinner(self.session.streams, _waiting_text(gone[0])) as spin:
-            wait_for_deletion(self.session.client, gone, options.timeout,
+        client = self.session.client
+        with (progress.spinner(self.session.streams, _waiting_text(gone[0])) as spin,
+              spin.routing(getattr(client, "warning_printer", None), "out")):
+            wait_for_deletion(client, gone, options.timeout,
                               on_wait=lambda target: spin.update(_waiting_text(target)))
 
     def _kind(self, target) -> str:

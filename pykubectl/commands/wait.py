@@ -221,8 +221,10 @@ def run(options: WaitOptions, session) -> None:
     visited = 0
     if wait_for.mode == "create":
         for target in selection.targets():
+            label = f"{target.type.plural}/{target.name}" if target.name else target.type.plural
             try:
-                waiting.wait_created(client, target.path, deadline)
+                with progress.spinner(session.streams, f"Waiting for {label} to be created…"):
+                    waiting.wait_created(client, target.path, deadline)
             except waiting.WaitTimeout as exc:
                 raise exc from None
     check = None
@@ -247,7 +249,8 @@ def run(options: WaitOptions, session) -> None:
                                             else rtype.collection_path(None), name, f"{rtype.plural}/{name}",
                                             f"{rtype.plural}.{rtype.group}" if rtype.group else rtype.plural)
                 try:
-                    with progress.spinner(session.streams, _progress_text(wait_for, options.for_, target.label)):
+                    with (progress.spinner(session.streams, _progress_text(wait_for, options.for_, target.label))
+                          as spin, spin.routing(getattr(client, "warning_printer", None), "out")):
                         final = _wait_one(client, wait_for, target, check, deadline, obj)
                 except KubectlError as exc:
                     if wait_for.mode == "delete" and is_not_found(exc):

@@ -10,13 +10,17 @@ is respected.
 * `bar(streams, total, label="Applying", threshold=BAR_THRESHOLD)`: a determinate bar "Applying ━━━ 120/300",
   drawn only when there are more than `threshold` steps.
 
-Both are context managers returning an object with `update(text)`, `advance(steps=1)` and
-`write(stream, text)`; `write` takes the drawing off the screen, writes and flushes `text`, then draws again.
+Both are context managers returning an object with `update(text)`, `advance(steps=1)`,
+`write(stream, text)` and `routing(holder, attribute)`; `write` takes the drawing off the screen, writes and
+flushes `text`, then draws again; `routing` sends another writer's stream (the client's warnings) through
+`write` for the duration of a block.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 BAR_THRESHOLD = 20
@@ -43,6 +47,41 @@ class NoProgress:
     def write(self, stream: TextIO, text: str) -> None:
         stream.write(text)
         stream.flush()
+
+    @contextmanager
+    def routing(self, holder: object, attribute: str) -> Iterator[None]:
+        """While the block runs, `holder.<attribute>` (a text stream another part writes to, such as the
+        client's warning printer's) writes through `write`, so its lines too push the drawing out of the way."""
+        stream = getattr(holder, attribute, None)
+        if not self.active or stream is None:
+            yield
+            return
+        setattr(holder, attribute, _Through(self, stream))
+        try:
+            yield
+        finally:
+            setattr(holder, attribute, stream)
+
+
+class _Through:
+    """A text stream whose writes go through a drawing's `write`."""
+
+    def __init__(self, drawing: NoProgress, stream: TextIO) -> None:
+        self._drawing = drawing
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._drawing.write(self._stream, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return _isatty(self._stream)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 class _Drawn(NoProgress):

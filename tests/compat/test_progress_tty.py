@@ -158,3 +158,24 @@ def test_apply_of_30_objects_in_a_pipe_prints_kubectls_bytes(runners, env, tmp_p
     ours = runners.pykubectl("apply", "-n", "p", "-f", str(tmp_path / "many"))
     assert (ours.stdout, ours.stderr, ours.exit_code) == (kubectl.stdout, kubectl.stderr, kubectl.exit_code)
     assert ours.stdout.count(" created\n") == 30 and ours.stderr == ""
+
+
+def test_rollout_status_shows_a_spinner_below_its_lines(runners, env) -> None:
+    """No controllers: the rollout never moves; kubectl's waiting line stays on the screen, the spinner goes."""
+    _kubectl(runners, "create", "deployment", "web", "--image=nginx")
+    outputs = _both_in_pty(env, lambda _tool: ["rollout", "status", "deployment/web", "--timeout=1s"])
+    drawn, code = outputs["p"]
+    assert "Watching the rollout of deployment/web…" in drawn
+    assert any(frame in drawn for frame in SPINNER_FRAMES)
+    assert (_screen(drawn), code) == (_screen(outputs["k"][0]), outputs["k"][1])
+    assert _screen(drawn) == ("Waiting for deployment spec update to be observed...\n"
+                              "error: timed out waiting for the condition")
+    runners.assert_same("rollout", "status", "deployment/web", "--timeout=1s", normalise=_no_klog)
+
+
+def test_wait_for_create_shows_a_spinner(runners, env) -> None:
+    outputs = _both_in_pty(env, lambda _tool: ["wait", "--for=create", "configmap/later", "--timeout=1s"])
+    drawn, code = outputs["p"]
+    assert "Waiting for configmaps/later to be created…" in drawn
+    assert (_screen(drawn), code) == (_screen(outputs["k"][0]), outputs["k"][1])
+    runners.assert_same("wait", "--for=create", "configmap/later", "--timeout=1s", normalise=_no_klog)

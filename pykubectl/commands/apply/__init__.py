@@ -265,7 +265,7 @@ def run(options: ApplyOptions, session) -> None:
     if explicit_ns:
         visited_namespaces.add(namespace)
     visited_uids: set[str] = set()
-    with drawing:
+    with drawing, drawing.routing(getattr(session.client, "warning_printer", None), "out"):
         for target in targets:
             drawing.advance()
             if target.type.namespaced:

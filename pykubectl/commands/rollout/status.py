@@ -97,7 +97,8 @@ def _watch(client, streams, rtype, obj: dict, options: StatusOptions) -> None:
     deadline = waiting.Deadline(options.timeout if options.timeout > 0 else -1)
     kind = str(obj.get("kind") or "").lower()
     try:
-        with progress.spinner(streams, f"Watching the rollout of {kind}/{name}…") as spin:
+        with (progress.spinner(streams, f"Watching the rollout of {kind}/{name}…") as spin,
+              spin.routing(getattr(client, "warning_printer", None), "out")):
             for current in waiting.watch_object(client, target, deadline, on_missing=lambda: None):
                 if current is None:
                     raise KubectlError("object has been deleted")

@@ -160,3 +160,44 @@ def test_importing_the_helper_loads_no_rich() -> None:
             "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+class _Printer:
+    def __init__(self, out) -> None:
+        self.out = out
+
+    def handle(self, text: str) -> None:
+        self.out.write(f"Warning: {text}\n")
+        self.out.flush()
+
+
+def test_routing_sends_another_writers_lines_through_the_drawing() -> None:
+    terminal = FakeTerminal()
+    streams = IOStreams(io.StringIO(), terminal, terminal)
+    printer = _Printer(terminal)
+    with progress.spinner(streams, "Waiting for pods/x to be deleted…") as drawing, drawing.routing(printer, "out"):
+        assert printer.out is not terminal
+        printer.handle("deprecated")
+    assert printer.out is terminal
+    text = terminal.getvalue()
+    assert text.index("Warning: deprecated") > text.index("Waiting for pods/x")
+    assert _visible(text) == "Warning: deprecated"
+
+
+def test_without_routing_a_stray_write_stays_glued_to_the_drawing() -> None:
+    """What routing prevents: a line written behind the drawing's back shares the spinner's screen line."""
+    terminal = FakeTerminal()
+    streams = IOStreams(io.StringIO(), terminal, terminal)
+    with progress.spinner(streams, "Waiting") as drawing:
+        drawing.write(streams.out, "")  # draws at once
+        terminal.write("Warning: deprecated\n")
+    assert "Waiting" in _visible(terminal.getvalue())
+
+
+def test_routing_off_a_terminal_leaves_the_stream_alone() -> None:
+    streams = _streams(err_terminal=False)
+    printer = _Printer(streams.err)
+    with progress.spinner(streams, "x") as drawing, drawing.routing(printer, "out"):
+        assert printer.out is streams.err
+    with progress.spinner(_streams(), "x") as drawing, drawing.routing(None, "out"):
+        pass
