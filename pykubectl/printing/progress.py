@@ -168,7 +168,15 @@ def _console(streams):
     from rich.console import Console
 
     return Console(file=streams.err, force_terminal=True, no_color=bool(os.environ.get("NO_COLOR")),
-                   highlight=False, width=streams.terminal_width())
+                   highlight=False, width=_width(streams))
+
+
+def _width(streams) -> int:
+    """Standard error's own terminal width (standard output may be a pipe), else the usual guess."""
+    try:
+        return os.get_terminal_size(streams.err.fileno()).columns or streams.terminal_width()
+    except (AttributeError, OSError, ValueError):
+        return streams.terminal_width()
 
 
 def spinner(streams, text: str) -> NoProgress:

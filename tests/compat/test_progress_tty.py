@@ -179,3 +179,37 @@ def test_wait_for_create_shows_a_spinner(runners, env) -> None:
     assert "Waiting for configmaps/later to be created…" in drawn
     assert (_screen(drawn), code) == (_screen(outputs["k"][0]), outputs["k"][1])
     runners.assert_same("wait", "--for=create", "configmap/later", "--timeout=1s", normalise=_no_klog)
+
+
+def test_the_bar_fits_standard_errors_terminal_when_stdout_is_a_pipe(runners, env, tmp_path) -> None:
+    """stdout into a pipe, stderr on a 24x40 terminal: the lines go to the pipe untouched (kubectl's bytes)
+    and the bar, narrowed to the terminal (its natural width is 55), is drawn and erased on stderr."""
+    import select
+
+    _manifests(tmp_path / "many", 30)
+    master, slave = os.openpty()
+    _set_size(slave, 24, 40)
+    proc = subprocess.Popen([sys.executable, "-m", "pykubectl", "apply", "-f", str(tmp_path / "many")],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+                            env={k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")},
+                            start_new_session=True)
+    os.close(slave)
+    try:
+        stdout, _ = proc.communicate(timeout=30)
+        seen = bytearray()
+        while select.select([master], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    drawn = bytes(seen).decode()
+    assert stdout.decode() == "".join(f"configmap/c{i:02d} created\n" for i in range(30))
+    assert proc.returncode == 0
+    assert "Applying" in drawn and "30/30" in drawn
+    assert 30 < max(len(_visible(line)) for line in drawn.split("\r")) <= 40
+    assert _screen(drawn) == ""
