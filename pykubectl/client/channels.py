@@ -1,25 +1,30 @@
-"""The websocket channel protocol of pods/exec, pods/attach (and a base for port-forward), PROTOCOLS.md §6.
+"""exec/attach streams: the websocket channel protocol (PROTOCOLS.md §6) and SPDY/3.1 (client-go remotecommand).
 
-Built on python-websockets' sync client, with the same connection settings as every REST call: the TLS
-context of `client.transport.build_ssl_context` (CA, client certificate, insecure, tls-server-name), the
-credential the RestClient would send (token, token file, basic, exec plugin, oidc), impersonation headers,
-the proxy (proxy-url or the environment) and the request timeout for the handshake.
+Connections carry what every REST call carries (`RestClient.connection_settings()`): the TLS context (CA, client
+certificate incl. an exec plugin's, insecure, tls-server-name), the credential (token, token file, basic, exec
+plugin, oidc), Impersonate-* headers, the proxy (an http:// proxy-url or the environment, by CONNECT) and the
+request timeout for the handshakes (HANDSHAKE_TIMEOUT without one).
 
 API:
 
-* `connect(rest, path, params, protocols=EXEC_PROTOCOLS) -> ChannelConnection`: GET `path?params` upgraded
-  to a websocket offering `protocols` in order. A refused upgrade raises the error kubectl prints for it
-  (`ApiError` for a Status body, else `unable to upgrade connection: <body>`); a failed dial raises
-  `TransportError`.
-* `ChannelConnection`: `.protocol` (the negotiated one), `.can_close_channels` (v5), `send(channel, data)`
-  (thread-safe), `close_channel(channel)` (v5's `ff <channel>`), `receive() -> (channel, payload) | None`
-  (None once the server closed; base64 protocols decoded), `close()`.
+* `connect(rest, path, params, protocols=EXEC_PROTOCOLS)`: kubectl's executor choice. SPDY when
+  KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false; else a websocket GET offering `protocols` in order, and SPDY (a POST
+  with `Upgrade: SPDY/3.1`) when the server answers that upgrade with anything but 101, as client-go's
+  FallbackExecutor does. A refused upgrade raises the error kubectl prints for it (`ApiError` for a Status
+  body, else `unable to upgrade connection: <body>`); a failed dial raises `TransportError`.
+* `ChannelConnection` (websocket) and `SpdyConnection` share one interface: `.protocol` (the negotiated one),
+  `.can_close_channels`, `send(channel, data)` (thread-safe), `close_channel(channel)` (v5's `ff <channel>`,
+  SPDY's FIN), `receive() -> (channel, payload) | None` (None once the server is done), `close()`.
 * `stream(conn, stdin=None, stdout=None, stderr=None, tty=False, sizes=None) -> None`: kubectl's
   StreamOptions over one connection. `stdin` is a binary reader (`read1`/`read` or a file descriptor number)
-  pumped in its own thread and half-closed at EOF on v5; `stdout`/`stderr` are binary writers (flushed per
-  frame); `sizes` yields `(width, height)` tuples sent on the resize channel. Returns on success; raises
+  pumped in its own thread and half-closed at EOF; `stdout`/`stderr` are binary writers (flushed per frame);
+  `sizes` yields `(width, height)` tuples sent on the resize channel. Returns on success; raises
   `RemoteExitError(code)` for NonZeroExitCode and `KubectlError(message)` for any other failure status.
 * `binary_writer(text_stream)`, `binary_reader(text_stream)`: the byte side of an IOStreams member.
+
+Both transports read in one thread and write in others; over TLS that goes through `SerializedTLSSocket`,
+which keeps OpenSSL calls on one connection from overlapping (see its docstring: overlapping calls lost the
+upgrade request when TLS 1.3 session tickets arrived with it).
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ EXEC_PROTOCOLS = (V5, V4, "v4.base64.channel.k8s.io", "channel.k8s.io", "base64.
 PING_INTERVAL = 5.0  # client-go's pingPeriod
 PING_TIMEOUT = 61.0  # client-go's pingReadDeadline
 READ_SIZE = 32 * 1024
-HANDSHAKE_TIMEOUT = 20.0  # without --request-timeout: how long one upgrade may take before it is tried again
+HANDSHAKE_TIMEOUT = 30.0  # without --request-timeout: how long the TCP, TLS and upgrade handshakes may take
 _ACCEPTS_LEGACY: bool | None = None
 
 
@@ -119,6 +124,104 @@ class ChannelConnection:
 # ------------------------------------------------------------------------------------------------ connect
 
 
+class SerializedTLSSocket:
+    """An ssl.SSLSocket whose OpenSSL calls never overlap, for python-websockets' sync client.
+
+    That client reads in a background thread (select, then recv) while other threads send. On one SSLSocket this
+    runs SSL_read and SSL_write at the same time on one OpenSSL SSL object, which OpenSSL does not allow. With
+    TLS 1.3 the server's NewSessionTicket records arrive just as the upgrade request is written: the reader
+    thread is inside SSL_read (consuming the tickets, then blocked for the next record) while the caller's
+    SSL_write sends the request, and the request is lost: the server never sees it and the client waits for a
+    response that never comes (`timed out while waiting for handshake response`). Here the socket is
+    non-blocking, every SSL call holds one lock, and waiting for the network happens outside it."""
+
+    def __init__(self, sock: Any):
+        self._sock = sock
+        self._lock = threading.Lock()
+        self._timeout: float | None = None
+        sock.setblocking(False)
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def settimeout(self, timeout: float | None) -> None:
+        self._timeout = timeout
+
+    def gettimeout(self) -> float | None:
+        return self._timeout
+
+    def _wait(self, readable: bool, deadline: float | None) -> None:
+        import select
+        import time
+
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise TimeoutError("timed out")
+        fd = self._sock.fileno()
+        if fd < 0:
+            raise OSError("socket is closed")
+        poller = select.poll()
+        poller.register(fd, select.POLLIN if readable else select.POLLOUT)
+        poller.poll(None if left is None else max(0, int(left * 1000)))
+
+    def _deadline(self) -> float | None:
+        import time
+
+        return None if self._timeout is None else time.monotonic() + self._timeout
+
+    def recv(self, size: int) -> bytes:
+        import ssl
+
+        deadline = self._deadline()
+        while True:
+            readable = True
+            with self._lock:
+                try:
+                    data = self._sock.recv(size)
+                    while data and len(data) < size and self._sock.pending():
+                        data += self._sock.recv(min(size - len(data), self._sock.pending()))
+                    return data
+                except ssl.SSLWantReadError:
+                    pass
+                except ssl.SSLWantWriteError:
+                    readable = False
+                except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
+                    return b""
+            self._wait(readable, deadline)
+
+    def send(self, data: Any) -> int:
+        import ssl
+
+        deadline = self._deadline()
+        while True:
+            readable = False
+            with self._lock:
+                try:
+                    return self._sock.send(data)
+                except ssl.SSLWantWriteError:
+                    pass
+                except ssl.SSLWantReadError:
+                    readable = True
+            self._wait(readable, deadline)
+
+    def sendall(self, data: Any) -> None:
+        with memoryview(data) as view, view.cast("B") as octets:
+            sent = 0
+            while sent < len(octets):
+                sent += self.send(octets[sent:])
+
+    def shutdown(self, how: int) -> None:
+        import socket
+
+        socket.socket.shutdown(self._sock, how)  # the TCP half-close only: no TLS alert from a second thread
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
 def connect(rest: RestClient, path: str, params: Params = None,
             protocols: Iterable[str] = EXEC_PROTOCOLS) -> ChannelConnection | SpdyConnection:
     """kubectl's executor choice: SPDY when KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false, else a websocket, falling
@@ -154,28 +257,31 @@ def connect_websocket(rest: RestClient, path: str, params: Params = None,
         _ACCEPTS_LEGACY = "legacy" in inspect.signature(ws_connect).parameters
     target = rest.connection_settings("GET", path, params)
     url = target.url
-    ws_url = "wss" + url[len("https"):] if url.startswith("https") else "ws" + url[len("http"):]
+    split = urlsplit(url)
+    port = split.port or (443 if split.scheme == "https" else 80)
+    host = f"[{split.hostname}]" if ":" in (split.hostname or "") else split.hostname
+    # the TLS (and any proxy) is ours: websockets gets a connected socket and a plain ws:// URL for the request
+    ws_url = f"ws://{host}:{port}{split.path}" + (f"?{split.query}" if split.query else "")
     options: dict[str, Any] = {}
-    if target.ssl_context is not None:
-        options["ssl"] = target.ssl_context
-        if target.server_hostname:
-            options["server_hostname"] = target.server_hostname
     if _ACCEPTS_LEGACY:  # websockets >= 16: the connection itself, not a context manager
         options["legacy"] = True
+    timeout = target.timeout or HANDSHAKE_TIMEOUT
     try:
-        ws = ws_connect(ws_url, additional_headers=list(target.headers), subprotocols=list(protocols),
-                        compression=None, user_agent_header=target.user_agent, proxy=target.proxy,
-                        open_timeout=target.timeout or HANDSHAKE_TIMEOUT, ping_interval=PING_INTERVAL,
-                        ping_timeout=PING_TIMEOUT, close_timeout=5, max_size=None, **options)
+        sock = _dial(target, timeout)
+        if target.ssl_context is not None:
+            sock = SerializedTLSSocket(sock)
+        else:
+            sock.settimeout(None)
+        ws = ws_connect(ws_url, sock=sock, additional_headers=list(target.headers), subprotocols=list(protocols),
+                        compression=None, user_agent_header=target.user_agent, open_timeout=timeout,
+                        ping_interval=PING_INTERVAL, ping_timeout=PING_TIMEOUT, close_timeout=5, max_size=None,
+                        **options)
     except InvalidStatus as exc:
         raise _WebSocketRefused(exc.response.status_code) from None
-    except ImportError as exc:  # a socks5 proxy needs python-socks, which pykubectl does not ship
-        raise KubectlError(f"unable to upgrade connection: {exc}") from None
     except InvalidHandshake as exc:
         raise UpgradeError(f"unable to upgrade connection: {exc}") from None
-    except (OSError, TimeoutError) as exc:
-        host = urlsplit(url).netloc
-        raise TransportError("GET", url, go_error_text(exc, host, rest.timeout), host) from None
+    except (OSError, TimeoutError, EOFError) as exc:
+        raise TransportError("GET", url, go_error_text(exc, split.netloc, rest.timeout), split.netloc) from None
     return ChannelConnection(ws, ws.subprotocol or "")
 
 
@@ -411,6 +517,8 @@ def connect_spdy(rest: RestClient, path: str, params: Params = None) -> SpdyConn
                 sock.close()
                 raise upgrade_failure(code, body, headers.get("content-type"), parts[2] if len(parts) > 2 else "")
             sock.settimeout(None)
+            if target.ssl_context is not None:  # read here, written by the stdin thread: SSL calls in turn
+                sock = SerializedTLSSocket(sock)
         except BaseException:
             with contextlib.suppress(OSError):
                 sock.close()

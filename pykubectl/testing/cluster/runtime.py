@@ -166,6 +166,9 @@ class Runtime:
             try:
                 process = subprocess.Popen(argv, cwd=record.sandbox, env=env, stdin=slave, stdout=slave,
                                            stderr=slave, start_new_session=True)
+            except BaseException:
+                os.close(master)  # an unknown command: nobody will read this terminal
+                raise
             finally:
                 os.close(slave)
             return process, master

@@ -255,17 +255,36 @@ def internal_status(message: str) -> dict:
     return {k: v for k, v in body.items() if k not in ("kind", "apiVersion")} | {"metadata": {}}
 
 
-async def _wait_process(loop: asyncio.AbstractEventLoop, process) -> int:
-    """The exit code, waited for on a thread of its own (a long exec must not hold a shared executor thread)."""
-    done: asyncio.Future[int] = loop.create_future()
+async def _on_thread(function, name: str):
+    """`function()` on a thread of its own, awaited: blocking work (starting a process, waiting for one, writing
+    to a pipe nobody may read) must neither stall the server's one event loop nor hold a shared executor
+    thread that other requests would then queue behind."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future = loop.create_future()
 
-    def wait() -> None:
-        code = process.wait()
+    def settle(outcome: tuple[bool, Any]) -> None:
+        if done.done():
+            return
+        if outcome[0]:
+            done.set_result(outcome[1])
+        else:
+            done.set_exception(outcome[1])
+
+    def run() -> None:
+        try:
+            outcome: tuple[bool, Any] = (True, function())
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+            outcome = (False, exc)
         with contextlib.suppress(RuntimeError):  # the loop closed at server shutdown
-            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(code))
+            loop.call_soon_threadsafe(settle, outcome)
 
-    threading.Thread(target=wait, name="exec-wait", daemon=True).start()
+    threading.Thread(target=run, name=name, daemon=True).start()
     return await done
+
+
+async def _wait_process(process) -> int:
+    """The exit code (a long exec must not hold a shared executor thread)."""
+    return await _on_thread(process.wait, "exec-wait")
 
 
 # ------------------------------------------------------------------------------------------------ handler
@@ -428,17 +447,18 @@ class _Session:
         return hashlib.sha256(f"{self.namespace}/{self.name}/{self.container}/{os.getpid()}/{id(self)}".encode()
                               ).hexdigest()
 
-    def _start(self) -> None:
+    async def _start(self) -> None:
         record = self.runtime.container(self.namespace, self.name, self.container)
         if record is None or not record.running:
             raise Failure(f'unable to upgrade connection: container not found ("{self.container}")')
         if self.attach:
             self.record = record
             return
-        try:
-            self.process, self.master = self.runtime.exec_process(self.namespace, self.name, self.container,
-                                                                  list(self.command), tty=self.tty,
-                                                                  stdin=self.wants[STDIN], size=self._size())
+        try:  # fork and exec (and the pty) off the event loop: under load they take a good part of a second
+            self.process, self.master = await _on_thread(
+                lambda: self.runtime.exec_process(self.namespace, self.name, self.container, list(self.command),
+                                                  tty=self.tty, stdin=self.wants[STDIN], size=self._size()),
+                "exec-start")
         except LookupError:
             raise Failure(f'unable to upgrade connection: container not found ("{self.container}")') from None
         except (FileNotFoundError, PermissionError) as exc:
@@ -463,7 +483,7 @@ class _Session:
             elif first is not None:
                 self._pending.append(first)
         try:
-            self._start()
+            await self._start()
         except Failure as failure:
             if readiness:
                 await channels.ready()
@@ -483,7 +503,6 @@ class _Session:
     # -- exec
 
     async def _run_exec(self, channels: Channels) -> int:
-        loop = asyncio.get_running_loop()
         process = self.process
         outputs: list[tuple[int, int]] = []
         stdin_fd: int | None = None
@@ -501,7 +520,7 @@ class _Session:
         readers = [asyncio.ensure_future(self._pump_out(channels, ch, fd)) for ch, fd in outputs]
         input_task = asyncio.ensure_future(self._pump_in(channels, stdin_fd))
         self._tasks = [*readers, input_task]
-        code = await _wait_process(loop, process)
+        code = await _wait_process(process)
         if self.master is not None:
             # the pty may still hold output the process wrote just before it ended
             await asyncio.wait(readers, timeout=2)
@@ -635,7 +654,6 @@ class _Session:
         return 0
 
     async def _attach_input(self, channels: Channels, record) -> None:
-        loop = asyncio.get_running_loop()
         pipe = getattr(record, "stdin_pipe", None)
         while True:
             message = await channels.receive()
@@ -648,7 +666,7 @@ class _Session:
                     target.flush()
 
                 try:
-                    await loop.run_in_executor(None, write)
+                    await _on_thread(write, "attach-stdin")
                 except (OSError, ValueError):
                     pipe = None
             elif channel == CLOSE and data[:1] == bytes([STDIN]):
