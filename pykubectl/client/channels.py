@@ -404,18 +404,25 @@ def _wanted_channels(params: Params, protocol: str) -> list[int]:
 
 
 def _dial(target: Any, timeout: float | None) -> Any:
-    """A socket to the server of `target` (a StreamConnection), through an http:// proxy's CONNECT if any, with
-    TLS on top when the server is https."""
+    """A socket to the server of `target` (a StreamConnection), through its proxy if any (http:// by CONNECT,
+    socks5://), with TLS on top when the server is https."""
     import socket
     from urllib.parse import unquote, urlsplit
 
     server = urlsplit(target.url)
     port = server.port or (443 if server.scheme == "https" else 80)
     host = server.hostname or ""
-    if target.proxy:
-        proxy = urlsplit(target.proxy)
+    proxy = urlsplit(target.proxy) if target.proxy else None
+    if proxy is not None and proxy.scheme in ("socks5", "socks5h"):
+        sock = socket.create_connection((proxy.hostname, proxy.port or 1080), timeout=timeout)
+        try:
+            _socks5_connect(sock, host, port, unquote(proxy.username or ""), unquote(proxy.password or ""))
+        except BaseException:
+            sock.close()
+            raise
+    elif proxy is not None:
         if proxy.scheme != "http":
-            raise KubectlError(f"unable to upgrade connection: proxy scheme {proxy.scheme!r} is not supported for SPDY")
+            raise KubectlError(f"unable to upgrade connection: proxy scheme {proxy.scheme!r} is not supported")
         sock = socket.create_connection((proxy.hostname, proxy.port or 80), timeout=timeout)
         authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
@@ -432,6 +439,43 @@ def _dial(target: Any, timeout: float | None) -> Any:
     if target.ssl_context is not None:
         sock = target.ssl_context.wrap_socket(sock, server_hostname=target.server_hostname or host)
     return sock
+
+
+def _recv_exactly(sock: Any, count: int) -> bytes:
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            raise EOFError("proxy closed the connection")
+        data += chunk
+    return data
+
+
+def _socks5_connect(sock: Any, host: str, port: int, username: str, password: str) -> None:
+    """RFC 1928 CONNECT (with RFC 1929 username/password when the proxy URL has them); names resolve remotely."""
+    import ipaddress
+
+    methods = b"\x00\x02" if username else b"\x00"
+    sock.sendall(b"\x05" + bytes([len(methods)]) + methods)
+    _, method = _recv_exactly(sock, 2)
+    if method == 2:
+        user, secret = username.encode(), password.encode()
+        sock.sendall(b"\x01" + bytes([len(user)]) + user + bytes([len(secret)]) + secret)
+        if _recv_exactly(sock, 2)[1] != 0:
+            raise KubectlError("unable to upgrade connection: socks5 proxy: username/password authentication failed")
+    elif method != 0:
+        raise KubectlError("unable to upgrade connection: socks5 proxy: no acceptable authentication methods")
+    try:
+        address = ipaddress.ip_address(host)
+        target = (b"\x01" if address.version == 4 else b"\x04") + address.packed
+    except ValueError:
+        target = b"\x03" + bytes([len(host.encode())]) + host.encode()
+    sock.sendall(b"\x05\x01\x00" + target + port.to_bytes(2, "big"))
+    reply = _recv_exactly(sock, 4)
+    if reply[1] != 0:
+        raise KubectlError(f"unable to upgrade connection: socks5 proxy: connect failed (reply {reply[1]})")
+    kind = reply[3]
+    _recv_exactly(sock, (4 if kind == 1 else 16 if kind == 4 else _recv_exactly(sock, 1)[0]) + 2)
 
 
 def _read_head(sock: Any) -> tuple[bytes, bytes]:

@@ -466,3 +466,25 @@ def test_attach_stdin_over_spdy(state) -> None:
         out, err = _attach_output([*argv, "attach", "-i", "reader"], {**state["env"], **NO_WEBSOCKETS},
                                   b"got " + word, stdin=word + b"\n")
         assert b"got " + word + b"\n" in out, (name, out, err)
+
+
+@pytest.mark.parametrize("scheme", ["http", "socks5"])
+@pytest.mark.parametrize("transport", ["websocket", "spdy"])
+def test_exec_through_the_kubeconfig_proxy(runners: Runners, state, tmp_path, scheme, transport) -> None:
+    """proxy-url applies to the stream connection as to REST calls (http CONNECT and socks5), both transports."""
+    from pathlib import Path
+
+    from tests.client.test_proxy_url import _ConnectHandler, _Proxy, _Socks5Handler, _with_proxy
+
+    proxy = _Proxy(_ConnectHandler if scheme == "http" else _Socks5Handler)
+    try:
+        kubeconfig = _with_proxy(Path(state["KUBECONFIG"]), f"{scheme}://127.0.0.1:{proxy.port}", tmp_path)
+        extra = NO_WEBSOCKETS if transport == "spdy" else {}
+        result = runners.assert_same("exec", "box", "--", "sh", "-c", "echo via proxy; exit 4",
+                                     env={"KUBECONFIG": kubeconfig, **extra}, normalise=_normalise)
+        assert (result.stdout, result.exit_code) == ("via proxy\n", 4)
+        # each tool: its pod GET and its stream connection went through the proxy
+        assert len(proxy.targets) >= 4, proxy.targets
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
