@@ -162,7 +162,8 @@ class SerializedTLSSocket:
             raise OSError("socket is closed")
         poller = select.poll()
         poller.register(fd, select.POLLIN if readable else select.POLLOUT)
-        poller.poll(None if left is None else max(0, int(left * 1000)))
+        # in slices: another thread may close the socket meanwhile (and its number be reused)
+        poller.poll(int(min(0.5 if left is None else left, 0.5) * 1000))
 
     def _deadline(self) -> float | None:
         import time

@@ -2,7 +2,9 @@
 
 Exit codes, stdout/stderr and error texts byte for byte; 50 MB of stdin through `exec -i` with the same checksum
 out (and 5 MB of stdout back); `-t` under a real pseudo-terminal with a resize the remote `stty size` sees and the local terminal
-restored; `attach` to a running busybox loop and to a container reading its stdin.
+restored; `attach` to a running busybox loop and to a container reading its stdin. The same over SPDY/3.1
+(KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false, and kubectl's fallback when the server refuses the websocket upgrade)
+and through http and socks5 proxies.
 """
 
 from __future__ import annotations
