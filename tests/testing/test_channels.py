@@ -53,7 +53,12 @@ def server(kube_apiserver):
 
 
 def _ssl(server) -> ssl.SSLContext:
-    return ssl.create_default_context(cadata=server.ca_pem.decode())
+    # TLS 1.2: python-websockets' sync client reads (its thread) and writes the upgrade request on one SSL object
+    # at once, which can lose the request when TLS 1.3 session tickets arrive then (pykubectl's client guards
+    # against that with channels.SerializedTLSSocket; these tests speak websockets directly).
+    context = ssl.create_default_context(cadata=server.ca_pem.decode())
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    return context
 
 
 def _url(server, pod: str, query: str, sub: str = "exec") -> str:
