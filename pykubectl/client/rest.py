@@ -205,6 +205,11 @@ class RestClient:
                                                       auth=self._static_auth or self._exec)
         return self._transport
 
+    def http_client(self):
+        """The httpx client of the current transport (TLS, credentials), for `proxy`, which forwards requests
+        of any shape rather than API calls."""
+        return self._current_transport().client
+
     def _transport_for(self, method: str, url: str) -> Transport:
         try:
             return self._current_transport()

@@ -99,7 +99,7 @@ class ApiProxy:
 
     def _http(self):
         with self._lock:
-            return self.rest._current_transport().client
+            return self.rest.http_client()
 
     def url(self, path: str, query: str) -> str:
         base_path = self.target.path.rstrip("/") if self.append_server_path else ""
