@@ -254,12 +254,8 @@ class AggregateError(KubectlError):
         super().__init__(aggregate_message(self.errors))
 
     def render(self) -> str:
-        # Callers unwrap an aggregate of one where kubectl's checkErr would (collected_error, the builder): one
-        # that reaches here is printed as MultipleErrors, as kubectl prints a nested aggregate.
-        return self.multiple_errors()
-
-    def multiple_errors(self) -> str:
-        """MultipleErrors: each error on its own line in StandardErrorMessage form, else its bare message."""
+        # MultipleErrors. Callers unwrap an aggregate of one where kubectl's checkErr would (collected_error, the
+        # builder): one that reaches here is printed as kubectl prints a nested aggregate.
         lines = []
         for error in self.errors:
             if isinstance(error, ApiError):
