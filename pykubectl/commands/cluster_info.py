@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import click
 
 from pykubectl.errors import ApiError, KubectlError
-from pykubectl.flags.command import KubectlCommand
+from pykubectl.flags import bundles, pflag
+from pykubectl.flags.command import KubectlCommand, render_command_help
 from pykubectl.flags.global_flags import current_session
 
 CLUSTER_SERVICE_SELECTOR = "kubernetes.io/cluster-service=true"
@@ -15,21 +16,62 @@ DUMP_HINT = "\nTo further debug and diagnose cluster problems, use 'kubectl clus
 EXAMPLES = "  # Print the address of the control plane and cluster services\n  kubectl cluster-info"
 
 
+AVAILABLE = "Available Commands:\n  dump          Dump relevant information for debugging and diagnosis\n"
+
+
+class _ClusterInfoCommand(KubectlCommand):
+    """cobra's cluster-info with its one child: a first positional word `dump` hands the rest to it."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        index = _first_word(self, list(args))
+        if index is not None and args[index] == "dump":
+            rest = list(args[:index]) + list(args[index + 1:])
+            outer = click.Context(click.Command(info_name), info_name=info_name, parent=parent)
+            return dump_command.make_context("dump", rest, parent=outer, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+    def format_help(self, ctx, formatter):
+        text = render_command_help(self, ctx.command_path)
+        text = text.replace("\n\nUsage:\n", "\n\n" + AVAILABLE + "\nUsage:\n", 1)
+        text = text.replace('\nUse "kubectl options"',
+                            f'\nUse "{ctx.command_path} <command> --help" for more information about a given '
+                            'command.\nUse "kubectl options"', 1)
+        formatter.write(text)
+
+
+def _first_word(command, args: list[str]) -> int | None:
+    """Where the first non-flag argument is, skipping the values of the command's and the global flags."""
+    from pykubectl.flags.global_flags import global_specs
+    from pykubectl.flags.pflag import specs_of
+
+    specs = [*specs_of(command), *global_specs()]
+    valued = {f"--{s.long}" for s in specs if s.long and s.takes_value and s.no_opt_default is None}
+    valued |= {f"-{s.short}" for s in specs if s.short and s.takes_value}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return None
+        if arg.startswith("-") and arg != "-":
+            i += 2 if arg in valued else 1
+            continue
+        return i
+    return None
+
+
 @dataclass(frozen=True)
 class ClusterInfoOptions:
-    dump: bool
+    """cluster-info has no flags of its own; extra words are ignored, as cobra does for a command with children."""
 
     @classmethod
     def from_flags(cls, params: dict) -> ClusterInfoOptions:
-        args = tuple(params.get("args") or ())
-        return cls(dump=bool(args) and args[0] == "dump")
+        return cls()
 
     def validate(self) -> None:
-        if self.dump:
-            raise KubectlError("cluster-info dump is not implemented by pykubectl")
+        return None
 
 
-@click.command("cluster-info", cls=KubectlCommand, examples=EXAMPLES,
+@click.command("cluster-info", cls=_ClusterInfoCommand, examples=EXAMPLES,
                help="Display addresses of the control plane and services with label "
                     "kubernetes.io/cluster-service=true. To further debug and diagnose cluster problems, "
                     "use 'kubectl cluster-info dump'.")
@@ -84,3 +126,138 @@ def _service_line(service: dict, host: str) -> str:
         link = f"{host}/api/v1/namespaces/{metadata.get('namespace', '')}/services/{name}/proxy"
     label = (metadata.get("labels") or {}).get("kubernetes.io/name") or metadata.get("name", "")
     return f"{label} is running at {link}\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# cluster-info dump
+
+DUMP_HELP = (
+    "Dump cluster information out suitable for debugging and diagnosing cluster problems.  By default, dumps "
+    "everything to stdout. You can optionally specify a directory with --output-directory.  If you specify a "
+    "directory, Kubernetes will build a set of files in that directory.  By default, only dumps things in the "
+    "current namespace and 'kube-system' namespace, but you can switch to a different namespace with the "
+    "--namespaces flag, or specify --all-namespaces to dump all namespaces.\n\n The command also dumps the logs "
+    "of all of the pods in the cluster; these logs are dumped into different directories based on namespace "
+    "and pod name.")
+DUMP_EXAMPLES = (
+    "  # Dump current cluster state to stdout\n  kubectl cluster-info dump\n  \n"
+    "  # Dump current cluster state to /path/to/cluster-state\n"
+    "  kubectl cluster-info dump --output-directory=/path/to/cluster-state\n  \n"
+    "  # Dump all namespaces to stdout\n  kubectl cluster-info dump --all-namespaces\n  \n"
+    "  # Dump a set of namespaces to /path/to/cluster-state\n"
+    "  kubectl cluster-info dump --namespaces default,kube-system --output-directory=/path/to/cluster-state")
+DUMP_FORMATS = ("json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, "
+                "jsonpath-as-json, jsonpath-file")
+
+
+@dataclass(frozen=True)
+class ClusterInfoDumpOptions:
+    output: str = "json"
+    template: str = ""
+    allow_missing_template_keys: bool = True
+    show_managed_fields: bool = False
+    output_directory: str = ""
+    namespaces: tuple[str, ...] = ()
+    all_namespaces: bool = False
+    pod_running_timeout: float = 20.0
+
+    @classmethod
+    def from_flags(cls, params: dict) -> ClusterInfoDumpOptions:
+        output = params.get("output")
+        return cls(output=output if output is not None else "json", template=params.get("template") or "",
+                   allow_missing_template_keys=params.get("allow_missing_template_keys") is not False,
+                   show_managed_fields=bool(params.get("show_managed_fields")),
+                   output_directory=params.get("output_directory") or "",
+                   namespaces=tuple(n for group in params.get("namespaces") or () for n in
+                                    (group if isinstance(group, (list, tuple)) else [group])),
+                   all_namespaces=bool(params.get("all_namespaces")),
+                   pod_running_timeout=float(20.0 if params.get("pod_running_timeout") is None
+                                               else params["pod_running_timeout"]))
+
+    def validate(self) -> None:
+        if self.pod_running_timeout <= 0:
+            raise KubectlError("--pod-running-timeout must be higher than zero")
+
+
+@click.command("dump", cls=KubectlCommand, examples=DUMP_EXAMPLES, help=DUMP_HELP)
+@pflag.boolean("-A", "--all-namespaces", help="If true, dump all namespaces.  If true, --namespaces is ignored.")
+@bundles.allow_missing_template_keys
+@pflag.string_slice("--namespaces", help="A comma separated list of namespaces to dump.")
+@pflag.string("-o", "--output", default="json", help=f"Output format. One of: ({DUMP_FORMATS}).")
+@pflag.string("--output-directory",
+              help="Where to output the files.  If empty or '-' uses stdout, otherwise creates a directory hierarchy "
+                   "in that directory")
+@bundles.duration("--pod-running-timeout", default=20.0, shown="20s",
+                  help="The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod "
+                       "is running")
+@bundles.show_managed_fields
+@bundles.template
+def dump_command(**params) -> None:
+    options = ClusterInfoDumpOptions.from_flags(params)
+    options.validate()
+    run_dump(options, current_session())
+
+
+def run_dump(options: ClusterInfoDumpOptions, session) -> None:
+    from pykubectl.printing.registry import printer_for
+    from pykubectl.resources import cluster_dump
+
+    printer = printer_for(options.output, template_argument=options.template,
+                          allow_missing_keys=options.allow_missing_template_keys)
+    fmt = options.output.lower()
+    printed = 0
+
+    def render(listing: dict) -> str:
+        # One Go YAMLPrinter for the whole run: `---` before every document after the first, files included.
+        nonlocal printed
+        if fmt == "name" and not options.template:
+            kind = listing.get("kind", "")
+            raise KubectlError(f"list types are not supported by name printing: *v1.{kind}")
+        if fmt in ("json", "yaml") and not options.show_managed_fields:
+            listing = cluster_dump.without_managed_fields(listing)
+        text = printer(listing)
+        printed += 1
+        return "---\n" + text if fmt == "yaml" and not options.template and printed > 1 else text
+
+    client = session.client
+    namespace = session.namespace
+    out = session.streams.out
+    target = cluster_dump.DumpTarget(options.output_directory, out.write)
+    extension = cluster_dump.file_extension(fmt if not options.template else "")
+
+    nodes = client.get_json("/api/v1/nodes")
+    target.writer("nodes", extension)(render(cluster_dump.typed_list(nodes, "core.NodeList")))
+
+    if options.all_namespaces:
+        listing = client.get_json("/api/v1/namespaces")
+        namespaces = [(item.get("metadata") or {}).get("name", "") for item in listing.get("items") or []]
+    elif options.namespaces:
+        namespaces = list(options.namespaces)
+    else:
+        namespaces = ["kube-system", namespace]
+
+    for ns in namespaces:
+        pods: dict = {}
+        for path, struct, name in cluster_dump.NAMESPACED:
+            raw = client.get_json(path.format(ns=ns))
+            listing = cluster_dump.typed_list(raw, struct)
+            target.writer(f"{ns}/{name}", extension)(render(listing))
+            if name == "pods":
+                pods = listing
+        for pod in pods.get("items") or []:
+            metadata = pod.get("metadata") or {}
+            pod_name = metadata.get("name", "")
+            write = target.writer(f"{ns}/{pod_name}/logs", ".txt")
+            for container in cluster_dump.pod_containers(pod):
+                subject = f"container {container} of pod {metadata.get('namespace', '')}/{pod_name}"
+                write(f"==== START logs for {subject} ====\n")
+                try:
+                    response = client.request(
+                        "GET", f"/api/v1/namespaces/{ns}/pods/{pod_name}/log", {"container": container})
+                    write(response.content.decode("utf-8", "replace"))
+                except ApiError as exc:
+                    write(f"Request log error: {exc}\n")
+                write(f"==== END logs for {subject} ====\n")
+
+    if target.to_files:
+        out.write(f"Cluster info dumped to {options.output_directory}\n")
