@@ -1,0 +1,792 @@
+"""`kubectl kustomize DIR` / `-k DIR` without a kustomize binary: a built-in subset of kustomize v5.
+
+API:
+
+* `read_kustomization(directory, warn=None) -> Iterator[Manifest | KubectlError]`: the objects
+  `kustomize build DIR` prints, in kustomize's legacy order, each with DIR as its source. With a `kustomize`
+  binary on PATH it runs `kustomize build DIR` instead. `warn(text)` receives deprecation notices.
+
+Built in (kustomize api/krusty, api/internal/target/kusttarget.go): resources and nested kustomizations,
+components, configMapGenerator/secretGenerator (+ generatorOptions, behavior create|merge|replace, the
+content-hash name suffix of api/hasher), then the transformers in kustomize's order: patchesStrategicMerge,
+patches (strategic merge or JSON 6902, with targets), namespace, namePrefix/nameSuffix,
+commonLabels/labels, commonAnnotations, patchesJson6902, replicas, images; at the end the hash suffixes
+and the references to renamed ConfigMaps, Secrets, ServiceAccounts, PVCs and Roles in pod specs and
+bindings. Other fields (replacements, vars, helmCharts, plugins, remote bases) stop with an error naming
+the field.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from pykubectl.errors import KubectlError
+from pykubectl.resources.manifests import (
+    KUSTOMIZATION_FILES,
+    Manifest,
+    ManifestError,
+    _load_yaml,
+    _YamlError,
+    parse_documents,
+)
+
+_GET_KUSTOMIZE = ("install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) and put it on "
+                  "PATH, or run `kustomize build DIR | pykubectl ... -f -`")
+
+_ORDER_FIRST = ("Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
+                "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret",
+                "Endpoints", "Service", "LimitRange", "PriorityClass", "PersistentVolume", "PersistentVolumeClaim",
+                "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget")
+_ORDER_LAST = ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+_NOT_NAMESPACEABLE = {"APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "Cluster", "ClusterRole",
+                      "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition",
+                      "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume", "PodSecurityPolicy",
+                      "PriorityClass", "RuntimeClass", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
+                      "StorageClass", "SubjectAccessReview", "TokenReview", "ValidatingWebhookConfiguration",
+                      "VolumeAttachment"}
+_NO_RENAME = {"CustomResourceDefinition", "APIService", "Namespace"}
+_UNSUPPORTED = ("replacements", "vars", "helmCharts", "helmGlobals", "generators", "transformers", "validators",
+                "openapi", "configurations", "crds", "sortOptions", "buildMetadata")
+_DEPRECATED = (("bases", "resources"), ("commonLabels", "labels"), ("patchesStrategicMerge", "patches"),
+               ("patchesJson6902", "patches"), ("vars", "replacements"))
+
+
+@dataclass
+class _Res:
+    """One accumulated object and kustomize's bookkeeping for it."""
+
+    obj: dict
+    names: list[str] = field(default_factory=list)  # every name it had, oldest first
+    hash_suffix: bool = False
+
+    @property
+    def kind(self) -> str:
+        return str(self.obj.get("kind") or "")
+
+    @property
+    def meta(self) -> dict:
+        metadata = self.obj.get("metadata")
+        if not isinstance(metadata, dict):
+            metadata = self.obj["metadata"] = {}
+        return metadata
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name") or "")
+
+    def rename(self, new: str) -> None:
+        if self.name not in self.names:
+            self.names.append(self.name)
+        self.meta["name"] = new
+
+
+def read_kustomization(directory: str, warn=None) -> Iterator[Manifest | KubectlError]:
+    import shutil
+
+    binary = shutil.which("kustomize")
+    if binary is not None:
+        yield from _run_kustomize(binary, directory)
+        return
+    try:
+        objects = build(directory, warn)
+    except KubectlError as exc:
+        yield ManifestError(str(exc))
+        return
+    for obj in objects:
+        yield Manifest(obj, directory)
+
+
+def build(directory: str, warn=None) -> list[dict]:
+    """`kustomize build DIR`: the finished objects in output order."""
+    resources = _accumulate(directory, warn, component=False)
+    for res in resources:
+        if res.hash_suffix:
+            res.rename(f"{res.name}-{_hash(res.obj)}")
+    _fix_references(resources)
+    return sorted((r.obj for r in resources), key=functools.cmp_to_key(_legacy_less))
+
+
+def _run_kustomize(binary: str, directory: str) -> Iterator[Manifest | KubectlError]:
+    import subprocess
+
+    proc = subprocess.run([binary, "build", directory], capture_output=True, text=True)
+    if proc.returncode != 0:
+        yield ManifestError(proc.stderr.strip().removeprefix("Error: ") or f"kustomize build {directory} failed")
+        return
+    for parsed in parse_documents(proc.stdout, directory):
+        yield parsed if isinstance(parsed, KubectlError) else Manifest(parsed, directory)
+
+
+# -- output order (kustomize's legacy sort) -------------------------------------------------------------
+
+
+def _gvk_string(obj: dict) -> str:
+    group, _, version = str(obj.get("apiVersion") or "").rpartition("/")
+    return "_".join([group or "~G", version or "~V", str(obj.get("kind") or "") or "~K"])
+
+
+def _type_order(kind: str) -> int:
+    if kind in _ORDER_FIRST:
+        return -len(_ORDER_FIRST) + _ORDER_FIRST.index(kind)
+    if kind in _ORDER_LAST:
+        return 1 + _ORDER_LAST.index(kind)
+    return 0
+
+
+def _legacy_less(a: dict, b: dict) -> int:
+    ta, tb = _type_order(str(a.get("kind") or "")), _type_order(str(b.get("kind") or ""))
+    if ta != tb:
+        return -1 if ta < tb else 1
+    ga, gb = _gvk_string(a), _gvk_string(b)
+    if ga != gb:
+        return -1 if ga < gb else 1
+    ia, ib = _id_string(a), _id_string(b)
+    return (ia > ib) - (ia < ib)
+
+
+def _id_string(obj: dict) -> str:
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    return f"{metadata.get('namespace') or '~X'}|{metadata.get('name') or '~N'}"
+
+
+# -- accumulation -----------------------------------------------------------------------------------------
+
+
+def _load_kustomization(directory: str) -> tuple[dict, str]:
+    if not os.path.isdir(directory):
+        if os.path.exists(directory):
+            raise KubectlError(f"must build at directory: '{directory}': file is not directory")
+        raise KubectlError(f"must build at directory: not a valid directory: evalsymlink failure on '{directory}' "
+                           f": lstat {os.path.abspath(directory)}: no such file or directory")
+    found = next((os.path.join(directory, n) for n in KUSTOMIZATION_FILES
+                  if os.path.isfile(os.path.join(directory, n))), None)
+    if found is None:
+        raise KubectlError("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in "
+                           f"directory '{os.path.abspath(directory)}'")
+    with open(found, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        kustomization = _load_yaml(text) or {}
+    except _YamlError as exc:
+        raise KubectlError(f"{exc}") from None
+    if not isinstance(kustomization, dict):
+        raise KubectlError(f"invalid kustomization in {found}")
+    return kustomization, found
+
+
+def _accumulate(directory: str, warn, component: bool, into: list[_Res] | None = None) -> list[_Res]:
+    kustomization, found = _load_kustomization(directory)
+    for old_key, new_key in _DEPRECATED:
+        if old_key in kustomization and warn is not None:
+            warn(f"# Warning: '{old_key}' is deprecated. Please use '{new_key}' instead. Run 'kustomize edit fix' "
+                 "to update your Kustomization automatically.")
+    for key in _UNSUPPORTED:
+        if kustomization.get(key):
+            raise KubectlError(f"kustomization field {key!r} needs the kustomize binary ({found}): {_GET_KUSTOMIZE}")
+    resources: list[_Res] = into if into is not None else []
+    for entry in [*(kustomization.get("bases") or []), *(kustomization.get("resources") or [])]:
+        _accumulate_entry(directory, str(entry), warn, resources)
+    _generate(directory, kustomization, resources, "ConfigMap", kustomization.get("configMapGenerator") or [])
+    _generate(directory, kustomization, resources, "Secret", kustomization.get("secretGenerator") or [])
+    for entry in kustomization.get("components") or []:
+        path = _local_path(directory, str(entry))
+        if not os.path.isdir(path):
+            raise KubectlError(f"accumulating components: '{entry}' is not a directory")
+        _accumulate(path, warn, component=True, into=resources)
+    _transform(directory, kustomization, resources)
+    return resources
+
+
+def _local_path(directory: str, entry: str) -> str:
+    if "://" in entry or entry.startswith(("github.com/", "git@")):
+        raise KubectlError(f"remote kustomize resources need the kustomize binary ({entry}): {_GET_KUSTOMIZE}")
+    return os.path.join(directory, entry)
+
+
+def _accumulate_entry(directory: str, entry: str, warn, resources: list[_Res]) -> None:
+    path = _local_path(directory, entry)
+    if os.path.isdir(path):
+        resources.extend(_accumulate(path, warn, component=False))
+        return
+    if not os.path.exists(path):
+        missing = (f"evalsymlink failure on '{os.path.abspath(path)}' : lstat {os.path.abspath(path)}: "
+                   "no such file or directory")
+        raise KubectlError(f"accumulating resources: accumulation err='accumulating resources from '{entry}': "
+                           f"{missing}': must build at directory: not a valid directory: {missing}")
+    _check_root(directory, path, entry)
+    with open(path, encoding="utf-8") as handle:
+        for parsed in parse_documents(handle.read(), path):
+            if isinstance(parsed, KubectlError):
+                raise parsed
+            objects = parsed["items"] if str(parsed.get("kind") or "").endswith("List") and \
+                isinstance(parsed.get("items"), list) else [parsed]
+            for obj in objects:
+                resources.append(_Res(obj))
+
+
+def _check_root(directory: str, path: str, entry: str) -> None:
+    root, real = os.path.realpath(directory), os.path.realpath(path)
+    if os.path.commonpath([root, real]) != root:  # kustomize's default LoadRestrictionsRootOnly
+        raise KubectlError(f"accumulating resources: accumulation err='accumulating resources from '{entry}': "
+                           f"security; file '{real}' is not in or below '{root}'': must build at directory: "
+                           f"'{real}': file is not directory")
+
+
+def _read_file(directory: str, entry: str) -> bytes:
+    path = os.path.join(directory, entry)
+    root, real = os.path.realpath(directory), os.path.realpath(path)
+    if os.path.commonpath([root, real]) != root:
+        raise KubectlError(f"security; file '{real}' is not in or below '{root}'")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        raise KubectlError(f"evalsymlink failure on '{os.path.abspath(path)}' : lstat {os.path.abspath(path)}: "
+                           "no such file or directory") from None
+
+
+# -- generators (api/kv, api/internal/generators) ---------------------------------------------------------
+
+
+def _strip_quotes(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _pairs(directory: str, spec: dict) -> list[tuple[str, str | bytes]]:
+    pairs: list[tuple[str, str | bytes]] = []
+    envs = list(spec.get("envs") or [])
+    if spec.get("env"):
+        envs.append(spec["env"])
+    for env_file in envs:
+        text = _read_file(directory, str(env_file)).decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines()):
+            if number == 0:
+                line = line.removeprefix("\ufeff")
+            line = line.lstrip()
+            if not line or line.startswith("#"):
+                continue
+            key, sep, value = line.partition("=")
+            if not sep:
+                if key not in os.environ:
+                    continue
+                value = os.environ[key]
+            pairs.append((key, value))
+    for literal in spec.get("literals") or []:
+        key, sep, value = str(literal).partition("=")
+        if not sep:
+            raise KubectlError(f"invalid literal source {literal}, expected key=value")
+        pairs.append((key, _strip_quotes(value)))
+    for source in spec.get("files") or []:
+        key, sep, path = str(source).partition("=")
+        if not sep:
+            key, path = os.path.basename(str(source)), str(source)
+        elif not key:
+            raise KubectlError(f"key name for file path {path} missing")
+        content = _read_file(directory, path)
+        try:
+            pairs.append((key, content.decode("utf-8")))
+        except UnicodeDecodeError:
+            pairs.append((key, content))
+    return pairs
+
+
+def _generate(directory: str, kustomization: dict, resources: list[_Res], kind: str, specs: list) -> None:
+    options = kustomization.get("generatorOptions") or {}
+    for spec in specs:
+        if not isinstance(spec, dict):
+            continue
+        own = spec.get("options") or {}
+        name = str(spec.get("name") or "")
+        namespace = spec.get("namespace")
+        metadata: dict = {"name": name}
+        if namespace:
+            metadata["namespace"] = namespace
+        labels = {**(options.get("labels") or {}), **(own.get("labels") or {})}
+        annotations = {**(options.get("annotations") or {}), **(own.get("annotations") or {})}
+        if labels:
+            metadata["labels"] = labels
+        if annotations:
+            metadata["annotations"] = annotations
+        obj: dict = {"apiVersion": "v1", "kind": kind, "metadata": metadata}
+        data: dict = {}
+        binary: dict = {}
+        for key, value in _pairs(directory, spec):
+            if key in data or key in binary:
+                raise KubectlError(f"cannot add key {key}, another key by that name already exists in data: {data}")
+            if kind == "Secret":
+                raw = value if isinstance(value, bytes) else value.encode("utf-8")
+                data[key] = base64.b64encode(raw).decode("ascii")
+            elif isinstance(value, bytes):
+                binary[key] = base64.b64encode(value).decode("ascii")
+            else:
+                data[key] = value
+        if data:
+            obj["data"] = data
+        if binary:
+            obj["binaryData"] = binary
+        if kind == "Secret":
+            obj["type"] = str(spec.get("type") or "Opaque")
+        immutable = own.get("immutable", options.get("immutable"))
+        if immutable:
+            obj["immutable"] = True
+        disable = own.get("disableNameSuffixHash", options.get("disableNameSuffixHash"))
+        generated = _Res(obj, hash_suffix=not disable)
+        behavior = str(spec.get("behavior") or "create")
+        if behavior == "create":
+            if _find(resources, kind, name, namespace) is not None:
+                raise KubectlError(f"merging from generator {generated.obj}: id {kind}/{name} exists; "
+                                   "behavior must be merge or replace")
+            resources.append(generated)
+            continue
+        if behavior not in ("merge", "replace"):
+            raise KubectlError(f"unknown generator behavior {behavior!r}")
+        existing = _find(resources, kind, name, namespace)
+        if existing is None:
+            raise KubectlError(f"id {kind}/{name} does not exist; cannot merge or replace")
+        meta = existing.meta
+        for key in ("labels", "annotations"):
+            if metadata.get(key):
+                meta[key] = {**(meta.get(key) or {}), **metadata[key]}
+        for key in ("data", "binaryData"):
+            if behavior == "replace":
+                existing.obj.pop(key, None)
+            if obj.get(key):
+                existing.obj[key] = {**(existing.obj.get(key) or {}), **obj[key]}
+        existing.hash_suffix = existing.hash_suffix and not disable
+
+
+def _find(resources: list[_Res], kind: str, name: str, namespace) -> _Res | None:
+    for res in resources:
+        if res.kind == kind and (res.name == name or name in res.names) and \
+                (res.meta.get("namespace") or None) == (namespace or None):
+            return res
+    return None
+
+
+def _go_json(value) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                          ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _hash(obj: dict) -> str:
+    """api/hasher: sha256 of the JSON of the fields that matter, first ten hex digits made vowel-free.
+
+    The hasher looks the name up as one field called "metadata/name", which never exists: it hashes ""."""
+    name = ""
+    if obj.get("kind") == "Secret":
+        encoded = {"kind": "Secret", "type": obj.get("type", ""), "name": name, "data": obj.get("data", "")}
+        if isinstance(obj.get("stringData"), dict):
+            encoded["stringData"] = obj["stringData"]
+    else:
+        encoded = {"kind": "ConfigMap", "name": name, "data": obj.get("data", "")}
+        if isinstance(obj.get("binaryData"), dict):
+            encoded["binaryData"] = obj["binaryData"]
+    digest = hashlib.sha256(_go_json(encoded).encode("utf-8")).hexdigest()[:10]
+    return digest.translate(str.maketrans("013ae", "ghkmt"))
+
+
+# -- transformers -----------------------------------------------------------------------------------------
+
+
+def _transform(directory: str, kustomization: dict, resources: list[_Res]) -> None:
+    for entry in kustomization.get("patchesStrategicMerge") or []:
+        text = str(entry)
+        if "\n" not in text and os.path.isfile(os.path.join(directory, text)):
+            text = _read_file(directory, text).decode("utf-8")
+        for patch in _documents(text, "patchesStrategicMerge"):
+            _patch_strategic(resources, patch, None)
+    for entry in kustomization.get("patches") or []:
+        _patch(directory, entry, resources, legacy=False)
+    namespace = kustomization.get("namespace")
+    prefix, suffix = str(kustomization.get("namePrefix") or ""), str(kustomization.get("nameSuffix") or "")
+    for res in resources:
+        metadata, kind = res.meta, res.kind
+        if namespace and kind not in _NOT_NAMESPACEABLE:
+            metadata["namespace"] = namespace
+        elif namespace and kind == "Namespace":  # kustomize's namespace transformer renames Namespace objects
+            res.rename(namespace)
+        if namespace and kind in ("RoleBinding", "ClusterRoleBinding"):
+            for subject in res.obj.get("subjects") or []:
+                if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount":
+                    subject["namespace"] = namespace
+        if (prefix or suffix) and kind not in _NO_RENAME and metadata.get("name"):
+            res.rename(f"{prefix}{metadata['name']}{suffix}")
+    _labels(kustomization, resources)
+    annotations = kustomization.get("commonAnnotations") or {}
+    if annotations:
+        annotations = {str(k): str(v) for k, v in annotations.items()}
+        for res in resources:
+            res.meta["annotations"] = {**(res.meta.get("annotations") or {}), **annotations}
+            for spec_kind, path in _TEMPLATE_SPECS:
+                if spec_kind == res.kind:
+                    _merge_at(res.obj, path[:-1] + ("annotations",), annotations, True)
+    for entry in kustomization.get("patchesJson6902") or []:
+        _patch(directory, entry, resources, legacy=True)
+    for replica in kustomization.get("replicas") or []:
+        _replicas(resources, replica)
+    for image in kustomization.get("images") or []:
+        if isinstance(image, dict):
+            for res in resources:
+                _images(res.obj, image)
+
+
+def _documents(text: str, field_name: str) -> list:
+    documents = []
+    for parsed in parse_documents(text, field_name):
+        if isinstance(parsed, KubectlError):
+            raise parsed
+        documents.append(parsed)
+    return documents
+
+
+def _patch(directory: str, entry, resources: list[_Res], legacy: bool) -> None:
+    if not isinstance(entry, dict):
+        raise KubectlError(f"invalid patch entry: {entry}")
+    if entry.get("patch") and entry.get("path"):
+        raise KubectlError("patch and path can't be set at the same time")
+    text = entry.get("patch")
+    if text is None and entry.get("path"):
+        text = _read_file(directory, str(entry["path"])).decode("utf-8")
+    if text is None:
+        raise KubectlError("must specify one of patch and path in")
+    target = entry.get("target")
+    parsed = _parse_yaml(str(text))
+    if isinstance(parsed, list):  # a JSON 6902 patch
+        if not target:
+            raise KubectlError("must specify a target for JSON patch")
+        from pykubectl.resources.patches import apply_json_patch
+
+        for res in _select(resources, target):
+            res_obj = apply_json_patch(res.obj, parsed)
+            _replace_object(res, res_obj)
+        return
+    if legacy:
+        raise KubectlError(f"patchesJson6902 entry is not a JSON patch: {text}")
+    for patch in _documents(str(text), "patches"):
+        _patch_strategic(resources, patch, target)
+
+
+def _parse_yaml(text: str):
+    try:
+        return _load_yaml(text)
+    except _YamlError as exc:
+        raise KubectlError(f"{exc}") from None
+
+
+def _replace_object(res: _Res, new: dict) -> None:
+    old_name = res.name
+    res.obj.clear()
+    res.obj.update(new)
+    if res.name != old_name and old_name not in res.names:
+        res.names.append(old_name)
+
+
+def _patch_strategic(resources: list[_Res], patch: dict, target) -> None:
+    from pykubectl.resources.patches import apply_strategic_merge_patch
+
+    if target:
+        matched = _select(resources, target)
+    else:
+        meta = patch.get("metadata") or {}
+        group, _, version = str(patch.get("apiVersion") or "").rpartition("/")
+        matched = [r for r in resources
+                   if r.kind == patch.get("kind") and (meta.get("name") in (r.name, *r.names))
+                   and (not meta.get("namespace") or meta.get("namespace") == r.meta.get("namespace"))]
+        if not matched:
+            ident = f"{version}.{patch.get('kind')}.{group}"
+            ident = ident.replace(f".{patch.get('kind')}.", f".{patch.get('kind')}.[noGrp]") if not group else ident
+            raise KubectlError(f"no resource matches strategic merge patch \"{ident}/{meta.get('name')}."
+                               f"{meta.get('namespace') or ''}\": no matches for Id {ident}/{meta.get('name')}."
+                               f"{meta.get('namespace') or ''}; failed to find unique target for patch "
+                               f"{ident}/{meta.get('name')}.{meta.get('namespace') or ''}")
+    for res in matched:
+        if patch.get("$patch") == "delete":
+            resources.remove(res)
+            continue
+        body = {k: v for k, v in patch.items() if k not in ("apiVersion", "kind")} if target else dict(patch)
+        if target:  # a targeted patch does not rename what it patches
+            meta = dict(body.get("metadata") or {})
+            meta.pop("name", None)
+            meta.pop("namespace", None)
+            if meta:
+                body["metadata"] = meta
+            else:
+                body.pop("metadata", None)
+        _replace_object(res, apply_strategic_merge_patch(res.obj, body, _BuiltinSchema(res.kind)))
+
+
+def _select(resources: list[_Res], target: dict) -> list[_Res]:
+    def match(pattern, value) -> bool:
+        return pattern in (None, "") or re.fullmatch(str(pattern), str(value or "")) is not None
+
+    selected = []
+    for res in resources:
+        group, _, version = str(res.obj.get("apiVersion") or "").rpartition("/")
+        if not (match(target.get("group"), group) and match(target.get("version"), version)
+                and match(target.get("kind"), res.kind) and match(target.get("namespace"), res.meta.get("namespace"))):
+            continue
+        if target.get("name") and not any(match(target["name"], n) for n in (res.name, *res.names)):
+            continue
+        if target.get("labelSelector") and not _selects(str(target["labelSelector"]), res.meta.get("labels") or {}):
+            continue
+        if target.get("annotationSelector") and \
+                not _selects(str(target["annotationSelector"]), res.meta.get("annotations") or {}):
+            continue
+        selected.append(res)
+    return selected
+
+
+def _selects(selector: str, labels: dict) -> bool:
+    for requirement in (part.strip() for part in selector.split(",") if part.strip()):
+        if "!=" in requirement:
+            key, value = (s.strip() for s in requirement.split("!=", 1))
+            if labels.get(key) == value:
+                return False
+        elif "=" in requirement:
+            key, value = (s.strip() for s in requirement.replace("==", "=").split("=", 1))
+            if labels.get(key) != value:
+                return False
+        elif requirement.startswith("!"):
+            if requirement[1:] in labels:
+                return False
+        elif requirement not in labels:
+            return False
+    return True
+
+
+# Strategic merge metadata for built-in kinds (the Kubernetes API's patchMergeKey/patchStrategy tags).
+_LIST_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name", "volumes": "name",
+              "env": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath",
+              "imagePullSecrets": "name", "hostAliases": "ip", "tolerations": "", "finalizers": "",
+              "ownerReferences": "uid", "conditions": "type", "topologySpreadConstraints": "topologyKey"}
+
+
+class _BuiltinSchema:
+    """Duck-typed PatchSchema for resources/patches.py: merge keys by field name (and Service ports)."""
+
+    def __init__(self, kind: str, name: str = "") -> None:
+        self.kind = kind
+        self.path_name = name
+        key = _LIST_KEYS.get(name)
+        if name == "ports":
+            key = "port" if kind == "Service" else "containerPort"
+        self.merge_key = key or ""
+        self.strategies = ("merge",) if key else ()
+
+    def field(self, name: str) -> _BuiltinSchema:
+        return _BuiltinSchema(self.kind, name)
+
+    def items(self) -> _BuiltinSchema:
+        return _BuiltinSchema(self.kind if self.path_name != "ports" else "", "")
+
+
+def _replicas(resources: list[_Res], replica) -> None:
+    if not isinstance(replica, dict):
+        return
+    for res in resources:
+        if res.kind in ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController") and \
+                replica.get("name") in (res.name, *res.names):
+            spec = res.obj.get("spec")
+            if not isinstance(spec, dict):
+                spec = res.obj["spec"] = {}
+            spec["replicas"] = replica.get("count")
+
+
+def _split_image(image: str) -> tuple[str, str, str]:
+    name, _, digest = image.partition("@")
+    tag = ""
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1:]
+    return name, tag, digest
+
+
+def _images(node, image: dict) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _images(item, image)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in ("containers", "initContainers") and isinstance(value, list):
+            for container in value:
+                if isinstance(container, dict) and isinstance(container.get("image"), str):
+                    container["image"] = _new_image(container["image"], image)
+        else:
+            _images(value, image)
+
+
+def _new_image(current: str, image: dict) -> str:
+    name, tag, digest = _split_image(current)
+    if name != image.get("name"):
+        return current
+    new_name = str(image.get("newName") or name)
+    new_tag, new_digest = image.get("newTag"), image.get("digest")
+    if new_tag is not None and new_tag != "" and new_digest:
+        return f"{new_name}:{new_tag}@{new_digest}"
+    if new_digest:
+        return f"{new_name}@{new_digest}"
+    if new_tag is not None and new_tag != "":
+        return f"{new_name}:{new_tag}"
+    return new_name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
+
+
+# -- labels ------------------------------------------------------------------------------------------------
+
+# kustomize's commonLabels field specs (api/konfig/builtinpluginconsts/commonlabels.go): where a label also goes
+# besides metadata.labels. (kind, path, create-when-missing); selectors take only the selector labels.
+_SELECTOR_SPECS = (
+    ("Service", ("spec", "selector"), True), ("ReplicationController", ("spec", "selector"), True),
+    ("Deployment", ("spec", "selector", "matchLabels"), True), ("ReplicaSet", ("spec", "selector", "matchLabels"), True),
+    ("DaemonSet", ("spec", "selector", "matchLabels"), True), ("StatefulSet", ("spec", "selector", "matchLabels"), True),
+    ("Job", ("spec", "selector", "matchLabels"), False),
+    ("CronJob", ("spec", "jobTemplate", "spec", "selector", "matchLabels"), False),
+    ("PodDisruptionBudget", ("spec", "selector", "matchLabels"), False),
+    ("NetworkPolicy", ("spec", "podSelector", "matchLabels"), False),
+)
+_TEMPLATE_SPECS = (
+    ("ReplicationController", ("spec", "template", "metadata", "labels")),
+    ("Deployment", ("spec", "template", "metadata", "labels")),
+    ("ReplicaSet", ("spec", "template", "metadata", "labels")),
+    ("DaemonSet", ("spec", "template", "metadata", "labels")),
+    ("StatefulSet", ("spec", "template", "metadata", "labels")),
+    ("Job", ("spec", "template", "metadata", "labels")),
+    ("CronJob", ("spec", "jobTemplate", "metadata", "labels")),
+    ("CronJob", ("spec", "jobTemplate", "spec", "template", "metadata", "labels")),
+)
+
+
+def _labels(kustomization: dict, resources: list[_Res]) -> None:
+    labels = {str(k): str(v) for k, v in (kustomization.get("commonLabels") or {}).items()}
+    selector_labels = dict(labels)  # commonLabels also go into selectors and pod templates
+    template_labels: dict = {}
+    for group in kustomization.get("labels") or []:
+        if isinstance(group, dict):
+            pairs = {str(k): str(v) for k, v in (group.get("pairs") or {}).items()}
+            labels.update(pairs)
+            if group.get("includeSelectors"):
+                selector_labels.update(pairs)
+            elif group.get("includeTemplates"):
+                template_labels.update(pairs)
+    for res in resources:
+        if labels:
+            res.meta["labels"] = {**(res.meta.get("labels") or {}), **labels}
+        if selector_labels:
+            for spec_kind, path, create in _SELECTOR_SPECS:
+                if spec_kind == res.kind:
+                    _merge_at(res.obj, path, selector_labels, create)
+        pod_labels = {**template_labels, **selector_labels}
+        if pod_labels:
+            for spec_kind, path in _TEMPLATE_SPECS:
+                if spec_kind == res.kind:
+                    _merge_at(res.obj, path, pod_labels, True)
+
+
+def _merge_at(obj: dict, path: tuple[str, ...], pairs: dict, create: bool) -> None:
+    node = obj
+    for key in path[:-1]:
+        child = node.get(key) if isinstance(node, dict) else None
+        if not isinstance(child, dict):
+            if not create:
+                return
+            child = node[key] = {}
+        node = child
+    current = node.get(path[-1])
+    if not isinstance(current, dict):
+        if current is None and not create:
+            return
+        current = {}
+    node[path[-1]] = {**current, **pairs}
+
+
+# -- name references (api/filters/nameref) ----------------------------------------------------------------
+
+
+def _pod_specs(obj: dict) -> list[dict]:
+    kind = obj.get("kind")
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    if kind == "Pod":
+        return [spec]
+    if kind == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    template = spec.get("template") if isinstance(spec.get("template"), dict) else None
+    if template and isinstance(template.get("spec"), dict):
+        return [template["spec"]]
+    return []
+
+
+def _fix_references(resources: list[_Res]) -> None:
+    renamed: dict[tuple[str, str], list[_Res]] = {}
+    for res in resources:
+        for old in res.names:
+            renamed.setdefault((res.kind, old), []).append(res)
+
+    def new_name(kind: str, name, namespace) -> str | None:
+        candidates = renamed.get((kind, str(name)), []) if isinstance(name, str) else []
+        if not candidates:
+            return None
+        same = [c for c in candidates if (c.meta.get("namespace") or None) == (namespace or None)]
+        return (same or candidates)[0].name
+
+    def fix(node, key: str, kind: str, namespace) -> None:
+        if isinstance(node, dict) and isinstance(node.get(key), str):
+            found = new_name(kind, node[key], namespace)
+            if found is not None:
+                node[key] = found
+
+    for res in resources:
+        namespace = res.meta.get("namespace")
+        for spec in _pod_specs(res.obj):
+            fix(spec, "serviceAccountName", "ServiceAccount", namespace)
+            fix(spec, "serviceAccount", "ServiceAccount", namespace)
+            for secret in spec.get("imagePullSecrets") or []:
+                fix(secret, "name", "Secret", namespace)
+            for volume in spec.get("volumes") or []:
+                if not isinstance(volume, dict):
+                    continue
+                fix(volume.get("configMap"), "name", "ConfigMap", namespace)
+                fix(volume.get("secret"), "secretName", "Secret", namespace)
+                fix(volume.get("persistentVolumeClaim"), "claimName", "PersistentVolumeClaim", namespace)
+                for source in (volume.get("projected") or {}).get("sources") or []:
+                    if isinstance(source, dict):
+                        fix(source.get("configMap"), "name", "ConfigMap", namespace)
+                        fix(source.get("secret"), "name", "Secret", namespace)
+            for group in ("containers", "initContainers", "ephemeralContainers"):
+                for container in spec.get(group) or []:
+                    if not isinstance(container, dict):
+                        continue
+                    for source in container.get("envFrom") or []:
+                        if isinstance(source, dict):
+                            fix(source.get("configMapRef"), "name", "ConfigMap", namespace)
+                            fix(source.get("secretRef"), "name", "Secret", namespace)
+                    for env in container.get("env") or []:
+                        value_from = env.get("valueFrom") if isinstance(env, dict) else None
+                        if isinstance(value_from, dict):
+                            fix(value_from.get("configMapKeyRef"), "name", "ConfigMap", namespace)
+                            fix(value_from.get("secretKeyRef"), "name", "Secret", namespace)
+        if res.kind in ("RoleBinding", "ClusterRoleBinding"):
+            role_ref = res.obj.get("roleRef")
+            if isinstance(role_ref, dict):
+                fix(role_ref, "name", str(role_ref.get("kind") or ""), namespace)
+            for subject in res.obj.get("subjects") or []:
+                if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount":
+                    fix(subject, "name", "ServiceAccount", subject.get("namespace"))
+        if res.kind == "Ingress":
+            for rule in (res.obj.get("spec") or {}).get("rules") or []:
+                for path in ((rule or {}).get("http") or {}).get("paths") or []:
+                    fix(((path or {}).get("backend") or {}).get("service"), "name", "Service", namespace)
+
