@@ -19,6 +19,7 @@ the field.
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
 import json
@@ -54,8 +55,8 @@ _NOT_NAMESPACEABLE = {"APIService", "CSIDriver", "CSINode", "CertificateSigningR
 _NO_RENAME = {"CustomResourceDefinition", "APIService", "Namespace"}
 _UNSUPPORTED = ("replacements", "vars", "helmCharts", "helmGlobals", "generators", "transformers", "validators",
                 "openapi", "configurations", "crds", "sortOptions", "buildMetadata")
-_DEPRECATED = (("bases", "resources"), ("commonLabels", "labels"), ("patchesStrategicMerge", "patches"),
-               ("patchesJson6902", "patches"), ("vars", "replacements"))
+_DEPRECATED = (("bases", "resources"), ("commonLabels", "labels"), ("imageTags", "images"),
+               ("patchesJson6902", "patches"), ("patchesStrategicMerge", "patches"), ("vars", "replacements"))
 
 
 @dataclass
@@ -494,8 +495,6 @@ def _replace_object(res: _Res, new: dict) -> None:
 
 
 def _patch_strategic(resources: list[_Res], patch: dict, target) -> None:
-    from pykubectl.resources.patches import apply_strategic_merge_patch
-
     if target:
         matched = _select(resources, target)
     else:
@@ -512,7 +511,7 @@ def _patch_strategic(resources: list[_Res], patch: dict, target) -> None:
                                f"{meta.get('namespace') or ''}; failed to find unique target for patch "
                                f"{ident}/{meta.get('name')}.{meta.get('namespace') or ''}")
     for res in matched:
-        if patch.get("$patch") == "delete":
+        if patch.get("$patch") == "delete" and not target:
             resources.remove(res)
             continue
         body = {k: v for k, v in patch.items() if k not in ("apiVersion", "kind")} if target else dict(patch)
@@ -524,7 +523,10 @@ def _patch_strategic(resources: list[_Res], patch: dict, target) -> None:
                 body["metadata"] = meta
             else:
                 body.pop("metadata", None)
-        _replace_object(res, apply_strategic_merge_patch(res.obj, body, _BuiltinSchema(res.kind)))
+        if body.get("$patch") == "delete":
+            resources.remove(res)
+            continue
+        _replace_object(res, _merge_map(copy.deepcopy(res.obj), body, res.kind))
 
 
 def _select(resources: list[_Res], target: dict) -> list[_Res]:
@@ -573,23 +575,54 @@ _LIST_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContaine
               "ownerReferences": "uid", "conditions": "type", "topologySpreadConstraints": "topologyKey"}
 
 
-class _BuiltinSchema:
-    """Duck-typed PatchSchema for resources/patches.py: merge keys by field name (and Service ports)."""
+def _merge_key(kind: str, name: str) -> str:
+    if name == "ports":
+        return "port" if kind == "Service" else "containerPort"
+    return _LIST_KEYS.get(name, "")
 
-    def __init__(self, kind: str, name: str = "") -> None:
-        self.kind = kind
-        self.path_name = name
-        key = _LIST_KEYS.get(name)
-        if name == "ports":
-            key = "port" if kind == "Service" else "containerPort"
-        self.merge_key = key or ""
-        self.strategies = ("merge",) if key else ()
 
-    def field(self, name: str) -> _BuiltinSchema:
-        return _BuiltinSchema(self.kind, name)
+def _merge_map(original: dict, patch: dict, kind: str) -> dict:
+    """kustomize's strategic merge: like apimachinery's, but a merged list holds the patch's items first."""
+    directive = patch.get("$patch")
+    if directive == "replace":
+        return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
+    if directive == "delete":
+        return {}
+    for key, value in patch.items():
+        if key == "$patch":
+            continue
+        current = original.get(key)
+        if value is None:
+            original.pop(key, None)
+        elif isinstance(value, dict):
+            if value.get("$patch") == "delete":
+                original.pop(key, None)
+            else:
+                original[key] = _merge_map(current if isinstance(current, dict) else {}, value, kind)
+        elif isinstance(value, list):
+            original[key] = _merge_list(current, value, kind, _merge_key(kind, key))
+        else:
+            original[key] = copy.deepcopy(value)
+    return original
 
-    def items(self) -> _BuiltinSchema:
-        return _BuiltinSchema(self.kind if self.path_name != "ports" else "", "")
+
+def _merge_list(original, patch: list, kind: str, key: str) -> list:
+    if not key or not isinstance(original, list) or \
+            any(isinstance(item, dict) and item.get("$patch") == "replace" for item in patch):
+        return [copy.deepcopy(i) for i in patch if not (isinstance(i, dict) and "$patch" in i and len(i) == 1)]
+    rest = [copy.deepcopy(item) for item in original]
+    merged: list = []
+    for item in patch:
+        if not isinstance(item, dict) or key not in item:
+            merged.append(copy.deepcopy(item))
+            continue
+        match = next((have for have in rest if isinstance(have, dict) and have.get(key) == item[key]), None)
+        if match is not None:
+            rest.remove(match)
+        if item.get("$patch") == "delete":
+            continue
+        merged.append(_merge_map(match if match is not None else {}, item, kind))
+    return merged + rest
 
 
 def _replicas(resources: list[_Res], replica) -> None:

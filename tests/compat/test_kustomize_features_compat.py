@@ -207,7 +207,7 @@ FIXTURES: dict[str, dict[str, str]] = {
         "base/deploy.yaml": DEPLOYMENT,
         "base/svc.yaml": SERVICE,
         "base/extras.yaml": EXTRAS,
-        "kustomization.yaml": "resources:\n- ../base\nnamespace: prod\nnamePrefix: prod-\nlabels:\n"
+        "kustomization.yaml": "resources:\n- base\nnamespace: prod\nnamePrefix: prod-\nlabels:\n"
                               "- pairs:\n    env: prod\n  includeSelectors: true\ncommonAnnotations:\n"
                               "  team: core\nconfigMapGenerator:\n- name: settings\n  behavior: merge\n"
                               "  literals: [size=xl]\nsecretGenerator:\n- name: creds\n  literals: [password=p]\n"

@@ -31,9 +31,9 @@ def test_kustomize_binary_failure_is_reported(tmp_path, monkeypatch):
     assert len(found) == 1 and not isinstance(found[0], Manifest)
 
 
-def test_without_binary_generators_say_how_to_get_kustomize(tmp_path, monkeypatch):
+def test_without_binary_unsupported_fields_say_how_to_get_kustomize(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    (tmp_path / "kustomization.yaml").write_text("configMapGenerator:\n- name: x\n  literals: [a=b]\n")
+    (tmp_path / "kustomization.yaml").write_text("replacements:\n- path: r.yaml\n")
     found = list(read_kustomization(str(tmp_path)))
     assert len(found) == 1 and not isinstance(found[0], Manifest)
-    assert "install kustomize" in str(found[0])
+    assert "'replacements'" in str(found[0]) and "install kustomize" in str(found[0])
