@@ -7,19 +7,19 @@ pkg/registry/rbac/validation/rule.go and pkg/apis/rbac/v1/evaluation_helpers.go)
   non-resource URL (exact, `*`, or a trailing `*` prefix) all match;
 * the rules of a user are those of every ClusterRoleBinding naming it (or one of its groups, or its service
   account) and, inside a namespace, those of every RoleBinding there, in that order;
-* ClusterRoles with an aggregationRule take the rules of every ClusterRole their selectors match (the
-  clusterrole-aggregation controller's work, done here at evaluation time).
-
-Besides the objects in the store the server has the bootstrap policy of a 1.32 cluster (cluster-admin, admin,
-edit, view, system:basic-user, system:discovery, system:public-info-viewer and their bindings) plus one role
-of its own: `pykubectl:read-all`, bound to the test user `limited`, which may read everything but write nothing.
-The bootstrap objects are not stored (so listing clusterroles shows only what a test created); a stored object
-of the same name takes their place.
+* only stored objects count. seed() stores the bootstrap policy of a 1.32 cluster after every reset, as
+  kube-apiserver's rbac/bootstrap-roles post-start hook does (ClusterRoles, ClusterRoleBindings and the Roles
+  and RoleBindings of kube-system and kube-public, labelled kubernetes.io/bootstrapping=rbac-defaults), plus one
+  role of the test server's own: `pykubectl:read-all`, bound to the test user `limited`, which may read
+  everything but write nothing;
+* ClusterRoles with an aggregationRule get the rules of every ClusterRole their selectors match from the
+  AggregationController (kube-controller-manager's clusterrole-aggregation), right after each ClusterRole change.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,10 +143,19 @@ def _label_selector_matches(selector: dict, labels: dict) -> bool:
     return bool(selector.get("matchLabels") or selector.get("matchExpressions"))
 
 
-# -- the bootstrap policy ----------------------------------------------------------------------------------
+# -- the bootstrap policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go, 1.32) ----------------
+# kube-apiserver's rbac/bootstrap-roles post-start hook stores these objects; the clusterrole-aggregation
+# controller then fills in the rules of admin, edit and view. The system:controller:* roles of
+# kube-controller-manager's own service accounts are not here.
+
+BOOTSTRAP_LABELS = {"kubernetes.io/bootstrapping": "rbac-defaults"}
+AUTOUPDATE = {"rbac.authorization.kubernetes.io/autoupdate": "true"}
+AGGREGATION_MANAGER = "clusterrole-aggregation-controller"
+READ_ONLY_ROLE = "pykubectl:read-all"  # not a Kubernetes role: what the test server's `limited` user may do
+
 
 def _rule(verbs, groups=None, resources=None, names=None, urls=None) -> dict:
-    rule: dict = {"verbs": list(verbs)}
+    rule: dict = {"verbs": list(verbs)}  # PolicyRule's field order
     if groups is not None:
         rule["apiGroups"] = list(groups)
     if resources is not None:
@@ -158,26 +167,47 @@ def _rule(verbs, groups=None, resources=None, names=None, urls=None) -> dict:
     return rule
 
 
-def _cluster_role(name: str, rules: list[dict], labels: dict | None = None, aggregate_to: str = "") -> dict:
-    role = {"apiVersion": f"{RBAC_GROUP}/v1", "kind": "ClusterRole",
-            "metadata": {"name": name, "labels": {"kubernetes.io/bootstrapping": "rbac-defaults", **(labels or {})},
-                         "annotations": {"rbac.authorization.kubernetes.io/autoupdate": "true"}},
-            "rules": rules}
+def _meta(name: str, labels: dict | None = None, namespace: str = "", bootstrap: bool = True) -> dict:
+    meta: dict = {"name": name}
+    if namespace:
+        meta["namespace"] = namespace
+    if bootstrap:
+        meta["labels"] = {**BOOTSTRAP_LABELS, **(labels or {})}
+        meta["annotations"] = dict(AUTOUPDATE)
+    return meta
+
+
+def _cluster_role(name: str, rules: list[dict], labels: dict | None = None, aggregate_to: str = "",
+                  bootstrap: bool = True) -> dict:
+    role = {"apiVersion": f"{RBAC_GROUP}/v1", "kind": "ClusterRole", "metadata": _meta(name, labels,
+                                                                                        bootstrap=bootstrap)}
     if aggregate_to:
         role["aggregationRule"] = {"clusterRoleSelectors": [
             {"matchLabels": {f"rbac.authorization.k8s.io/aggregate-to-{aggregate_to}": "true"}}]}
         role["rules"] = None
+    else:
+        role["rules"] = rules
     return role
 
 
-def _binding(name: str, role: str, subjects: list[tuple[str, str]]) -> dict:
-    return {"apiVersion": f"{RBAC_GROUP}/v1", "kind": "ClusterRoleBinding",
-            "metadata": {"name": name, "labels": {"kubernetes.io/bootstrapping": "rbac-defaults"},
-                         "annotations": {"rbac.authorization.kubernetes.io/autoupdate": "true"}},
-            "roleRef": {"apiGroup": RBAC_GROUP, "kind": "ClusterRole", "name": role},
-            "subjects": [{"apiGroup": RBAC_GROUP, "kind": kind, "name": subject} for kind, subject in subjects]}
+def _subject(kind: str, name: str, namespace: str = "") -> dict:
+    if kind == "ServiceAccount":
+        return {"kind": kind, "name": name, "namespace": namespace}
+    return {"apiGroup": RBAC_GROUP, "kind": kind, "name": name}
 
 
+def _binding(name: str, role: str, subjects: list[dict] | None, *, namespace: str = "",
+             bootstrap: bool = True) -> dict:
+    kind = "RoleBinding" if namespace else "ClusterRoleBinding"
+    binding = {"apiVersion": f"{RBAC_GROUP}/v1", "kind": kind,
+               "metadata": _meta(name, namespace=namespace, bootstrap=bootstrap),
+               "roleRef": {"apiGroup": RBAC_GROUP, "kind": "Role" if namespace else "ClusterRole", "name": role}}
+    if subjects:
+        binding["subjects"] = subjects
+    return binding
+
+
+_EVENTS = _rule(["create", "patch", "update"], ["", "events.k8s.io"], ["events"])
 _VIEW_CORE = ["configmaps", "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status", "pods",
               "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services",
               "services/status"]
@@ -188,27 +218,29 @@ _APPS = ["controllerrevisions", "daemonsets", "daemonsets/status", "deployments"
          "statefulsets/scale", "statefulsets/status"]
 
 
+def _approver(signer: str) -> list[dict]:
+    return [_rule(["approve"], ["certificates.k8s.io"], ["signers"], [f"kubernetes.io/{signer}"])]
+
+
 def bootstrap_cluster_roles() -> list[dict]:
+    """The ClusterRoles of a 1.32 cluster (admin, edit and view still without their aggregated rules)."""
     view = "rbac.authorization.k8s.io/aggregate-to-view"
     edit = "rbac.authorization.k8s.io/aggregate-to-edit"
     admin = "rbac.authorization.k8s.io/aggregate-to-admin"
+    csr = "certificates.k8s.io"
+    storage = "storage.k8s.io"
     return [
         _cluster_role("cluster-admin", [_rule(["*"], ["*"], ["*"]), _rule(["*"], urls=["*"])]),
         _cluster_role("system:discovery", [_rule(["get"], urls=[
             "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz",
             "/version", "/version/"])]),
+        _cluster_role("system:monitoring", [_rule(["get"], urls=[
+            "/healthz", "/healthz/*", "/livez", "/livez/*", "/metrics", "/metrics/slis", "/readyz", "/readyz/*"])]),
         _cluster_role("system:basic-user", [
             _rule(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
             _rule(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"])]),
         _cluster_role("system:public-info-viewer", [_rule(["get"], urls=[
             "/healthz", "/livez", "/readyz", "/version", "/version/"])]),
-        _cluster_role("system:monitoring", [_rule(["get"], urls=[
-            "/healthz", "/healthz/*", "/livez", "/livez/*", "/metrics", "/metrics/slis", "/readyz", "/readyz/*"])]),
-        _cluster_role("system:service-account-issuer-discovery", [_rule(["get"], urls=[
-            "/.well-known/openid-configuration", "/openid/v1/jwks"])]),
-        _cluster_role("system:auth-delegator", [
-            _rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
-            _rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"])]),
         _cluster_role("admin", [], aggregate_to="admin"),
         _cluster_role("edit", [], labels={admin: "true"}, aggregate_to="edit"),
         _cluster_role("view", [], labels={edit: "true"}, aggregate_to="view"),
@@ -252,23 +284,324 @@ def bootstrap_cluster_roles() -> list[dict]:
             _rule(READ, ["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"]),
             _rule(READ, ["networking.k8s.io"], ["ingresses", "ingresses/status", "networkpolicies"]),
         ], labels={view: "true"}),
-        # not a Kubernetes role: what the test server's `limited` user may do
-        _cluster_role("pykubectl:read-all", [_rule(READ, ["*"], ["*"]), _rule(["get"], urls=["*"])]),
+        _cluster_role("system:heapster", [
+            _rule(READ, [""], ["events", "namespaces", "nodes", "pods"]),
+            _rule(READ, ["extensions"], ["deployments"])]),
+        _cluster_role("system:node", [
+            _rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            _rule(["create"], ["authorization.k8s.io"], ["localsubjectaccessreviews", "subjectaccessreviews"]),
+            _rule(READ, [""], ["services"]),
+            _rule(["create", "get", "list", "watch"], [""], ["nodes"]),
+            _rule(["patch", "update"], [""], ["nodes/status"]),
+            _rule(["patch", "update"], [""], ["nodes"]),
+            _rule(["create", "patch", "update"], [""], ["events"]),
+            _rule(READ, [""], ["pods"]),
+            _rule(["create", "delete"], [""], ["pods"]),
+            _rule(["patch", "update"], [""], ["pods/status"]),
+            _rule(["create"], [""], ["pods/eviction"]),
+            _rule(READ, [""], ["configmaps", "secrets"]),
+            _rule(["get"], [""], ["persistentvolumeclaims", "persistentvolumes"]),
+            _rule(["get"], [""], ["endpoints"]),
+            _rule(["create", "get", "list", "watch"], [csr], ["certificatesigningrequests"]),
+            _rule(["create", "delete", "get", "patch", "update"], ["coordination.k8s.io"], ["leases"]),
+            _rule(["get"], [storage], ["volumeattachments"]),
+            _rule(["create"], [""], ["serviceaccounts/token"]),
+            _rule(["get", "patch", "update"], [""], ["persistentvolumeclaims/status"]),
+            _rule(READ, [storage], ["csidrivers"]),
+            _rule(["create", "delete", "get", "patch", "update"], [storage], ["csinodes"]),
+            _rule(READ, ["node.k8s.io"], ["runtimeclasses"])]),
+        _cluster_role("system:node-problem-detector", [
+            _rule(["get"], [""], ["nodes"]),
+            _rule(["patch"], [""], ["nodes/status"]),
+            _EVENTS]),
+        _cluster_role("system:kubelet-api-admin", [
+            _rule(READ, [""], ["nodes"]),
+            _rule(["proxy"], [""], ["nodes"]),
+            _rule(["*"], [""], ["nodes/log", "nodes/metrics", "nodes/proxy", "nodes/stats"])]),
+        _cluster_role("system:node-bootstrapper", [
+            _rule(["create", "get", "list", "watch"], [csr], ["certificatesigningrequests"])]),
+        _cluster_role("system:auth-delegator", [
+            _rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            _rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"])]),
+        _cluster_role("system:kube-aggregator", [_rule(READ, [""], ["endpoints", "services"])]),
+        _cluster_role("system:persistent-volume-provisioner", [
+            _rule(["create", "delete", "get", "list", "watch"], [""], ["persistentvolumes"]),
+            _rule(["get", "list", "update", "watch"], [""], ["persistentvolumeclaims"]),
+            _rule(READ, [storage], ["storageclasses"]),
+            _rule(["watch"], [""], ["events"]),
+            _EVENTS]),
+        _cluster_role("system:kube-controller-manager", [
+            _EVENTS,
+            _rule(["create"], ["coordination.k8s.io"], ["leases"]),
+            _rule(["get", "update"], ["coordination.k8s.io"], ["leases"], ["kube-controller-manager"]),
+            _rule(["create"], [""], ["secrets", "serviceaccounts"]),
+            _rule(["delete"], [""], ["secrets"]),
+            _rule(["get"], [""], ["configmaps", "namespaces", "secrets", "serviceaccounts"]),
+            _rule(["update"], [""], ["secrets", "serviceaccounts"]),
+            _rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            _rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+            _rule(["list", "watch"], ["*"], ["*"]),
+            _rule(["create"], [""], ["serviceaccounts/token"])]),
+        _cluster_role("system:kube-dns", [_rule(["list", "watch"], [""], ["endpoints", "services"])]),
+        _cluster_role("system:kube-scheduler", [
+            _EVENTS,
+            _rule(["create"], ["coordination.k8s.io"], ["leases"]),
+            _rule(["get", "update"], ["coordination.k8s.io"], ["leases"], ["kube-scheduler"]),
+            _rule(READ, [""], ["nodes"]),
+            _rule(["delete", "get", "list", "watch"], [""], ["pods"]),
+            _rule(["create"], [""], ["bindings", "pods/binding"]),
+            _rule(["patch", "update"], [""], ["pods/status"]),
+            _rule(READ, [""], ["replicationcontrollers", "services"]),
+            _rule(READ, ["apps", "extensions"], ["replicasets"]),
+            _rule(READ, ["apps"], ["statefulsets"]),
+            _rule(READ, ["policy"], ["poddisruptionbudgets"]),
+            _rule(READ, [""], ["persistentvolumeclaims", "persistentvolumes"]),
+            _rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            _rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+            _rule(READ, [storage], ["csinodes"]),
+            _rule(READ, [""], ["namespaces"]),
+            _rule(READ, [storage], ["csidrivers"]),
+            _rule(READ, [storage], ["csistoragecapacities"])]),
+        _cluster_role("system:volume-scheduler", [
+            _rule(["get", "list", "patch", "update", "watch"], [""], ["persistentvolumes"]),
+            _rule(READ, [storage], ["storageclasses"]),
+            _rule(["get", "list", "patch", "update", "watch"], [""], ["persistentvolumeclaims"])]),
+        _cluster_role("system:node-proxier", [
+            _rule(["list", "watch"], [""], ["endpoints", "services"]),
+            _rule(READ, [""], ["nodes"]),
+            _EVENTS,
+            _rule(["list", "watch"], ["discovery.k8s.io"], ["endpointslices"])]),
+        _cluster_role("system:service-account-issuer-discovery", [_rule(["get"], urls=[
+            "/.well-known/openid-configuration", "/openid/v1/jwks"])]),
+        _cluster_role("system:certificates.k8s.io:certificatesigningrequests:nodeclient", [
+            _rule(["create"], [csr], ["certificatesigningrequests/nodeclient"])]),
+        _cluster_role("system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", [
+            _rule(["create"], [csr], ["certificatesigningrequests/selfnodeclient"])]),
+        _cluster_role("system:certificates.k8s.io:kube-apiserver-client-approver",
+                      _approver("kube-apiserver-client")),
+        _cluster_role("system:certificates.k8s.io:kube-apiserver-client-kubelet-approver",
+                      _approver("kube-apiserver-client-kubelet")),
+        _cluster_role("system:certificates.k8s.io:kubelet-serving-approver", _approver("kubelet-serving")),
+        _cluster_role("system:certificates.k8s.io:legacy-unknown-approver", _approver("legacy-unknown")),
+        # not a Kubernetes role (no bootstrapping label): the test server's `limited` user reads everything
+        _cluster_role(READ_ONLY_ROLE, [_rule(READ, ["*"], ["*"]), _rule(["get"], urls=["*"])], bootstrap=False),
     ]
 
 
 def bootstrap_cluster_role_bindings() -> list[dict]:
+    def groups(*names):
+        return [_subject("Group", n) for n in names]
+
     return [
-        _binding("cluster-admin", "cluster-admin", [("Group", MASTERS)]),
-        _binding("system:basic-user", "system:basic-user", [("Group", AUTHENTICATED)]),
-        _binding("system:discovery", "system:discovery", [("Group", AUTHENTICATED)]),
-        _binding("system:public-info-viewer", "system:public-info-viewer",
-                 [("Group", AUTHENTICATED), ("Group", UNAUTHENTICATED)]),
-        _binding("system:monitoring", "system:monitoring", [("Group", "system:monitoring")]),
+        _binding("cluster-admin", "cluster-admin", groups(MASTERS)),
+        _binding("system:monitoring", "system:monitoring", groups("system:monitoring")),
+        _binding("system:discovery", "system:discovery", groups(AUTHENTICATED)),
+        _binding("system:basic-user", "system:basic-user", groups(AUTHENTICATED)),
+        _binding("system:public-info-viewer", "system:public-info-viewer", groups(AUTHENTICATED, UNAUTHENTICATED)),
+        _binding("system:node-proxier", "system:node-proxier", [_subject("User", "system:kube-proxy")]),
+        _binding("system:kube-controller-manager", "system:kube-controller-manager",
+                 [_subject("User", "system:kube-controller-manager")]),
+        _binding("system:kube-dns", "system:kube-dns", [_subject("ServiceAccount", "kube-dns", "kube-system")]),
+        _binding("system:kube-scheduler", "system:kube-scheduler", [_subject("User", "system:kube-scheduler")]),
+        _binding("system:volume-scheduler", "system:volume-scheduler", [_subject("User", "system:kube-scheduler")]),
+        _binding("system:node", "system:node", None),  # subjects emptied when the Node authorizer came (1.7)
         _binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery",
-                 [("Group", "system:serviceaccounts")]),
-        _binding("pykubectl:read-all", "pykubectl:read-all", [("User", "limited")]),
+                 groups("system:serviceaccounts")),
+        _binding(READ_ONLY_ROLE, READ_ONLY_ROLE, [_subject("User", "limited")], bootstrap=False),
     ]
+
+
+def bootstrap_roles() -> list[dict]:
+    """NamespaceRoles: the Roles of kube-system and kube-public."""
+    leases = ["create", "get", "list", "update", "watch"]
+    leader_locking = [_rule(leases, ["coordination.k8s.io"], ["leases"]),
+                      _rule(leases, ["coordination.k8s.io"], ["leasecandidates"])]
+
+    def role(name, namespace, rules):
+        return {"apiVersion": f"{RBAC_GROUP}/v1", "kind": "Role", "metadata": _meta(name, namespace=namespace),
+                "rules": rules}
+
+    return [
+        role("system:controller:bootstrap-signer", "kube-public", [
+            _rule(READ, [""], ["configmaps"]),
+            _rule(["update"], [""], ["configmaps"], ["cluster-info"]),
+            _EVENTS]),
+        role("extension-apiserver-authentication-reader", "kube-system", [
+            _rule(READ, [""], ["configmaps"], ["extension-apiserver-authentication"])]),
+        role("system::leader-locking-kube-controller-manager", "kube-system", copy.deepcopy(leader_locking)),
+        role("system::leader-locking-kube-scheduler", "kube-system", copy.deepcopy(leader_locking)),
+        role("system:controller:bootstrap-signer", "kube-system", [_rule(READ, [""], ["secrets"])]),
+        role("system:controller:cloud-provider", "kube-system", [
+            _rule(["create", "get", "list", "watch"], [""], ["configmaps"])]),
+        role("system:controller:token-cleaner", "kube-system", [
+            _rule(["delete", "get", "list", "watch"], [""], ["secrets"]), _EVENTS]),
+    ]
+
+
+def bootstrap_role_bindings() -> list[dict]:
+    """NamespaceRoleBindings: the RoleBindings of kube-system and kube-public."""
+    system = "kube-system"
+
+    def sa(name):
+        return _subject("ServiceAccount", name, system)
+
+    return [
+        _binding("system:controller:bootstrap-signer", "system:controller:bootstrap-signer", [sa("bootstrap-signer")],
+                 namespace="kube-public"),
+        _binding("system::extension-apiserver-authentication-reader", "extension-apiserver-authentication-reader",
+                 [_subject("User", "system:kube-controller-manager"), _subject("User", "system:kube-scheduler")],
+                 namespace=system),
+        _binding("system::leader-locking-kube-controller-manager", "system::leader-locking-kube-controller-manager",
+                 [_subject("User", "system:kube-controller-manager"), sa("kube-controller-manager"),
+                  sa("leader-election-controller")], namespace=system),
+        _binding("system::leader-locking-kube-scheduler", "system::leader-locking-kube-scheduler",
+                 [_subject("User", "system:kube-scheduler"), sa("kube-scheduler")], namespace=system),
+        _binding("system:controller:bootstrap-signer", "system:controller:bootstrap-signer", [sa("bootstrap-signer")],
+                 namespace=system),
+        _binding("system:controller:cloud-provider", "system:controller:cloud-provider", [sa("cloud-provider")],
+                 namespace=system),
+        _binding("system:controller:token-cleaner", "system:controller:token-cleaner", [sa("token-cleaner")],
+                 namespace=system),
+    ]
+
+
+# -- the clusterrole-aggregation controller (pkg/controller/clusterroleaggregation) -------------------------
+
+def aggregated_rules(role: dict, roles: list[dict]) -> list[dict] | None:
+    """The rules the aggregation controller gives `role`: every rule of the ClusterRoles its selectors match,
+    selector by selector, roles by name, each rule once. None when the role does not aggregate."""
+    selectors = (role.get("aggregationRule") or {}).get("clusterRoleSelectors")
+    if not selectors:
+        return None
+    name = role["metadata"]["name"]
+    rules: list[dict] = []
+    ordered = sorted(roles, key=lambda r: r["metadata"]["name"])
+    for selector in selectors:
+        for other in ordered:
+            if other["metadata"]["name"] == name:
+                continue
+            if _label_selector_matches(selector, (other.get("metadata") or {}).get("labels") or {}):
+                for rule in other.get("rules") or ():
+                    if rule not in rules:
+                        rules.append(rule)
+    return rules
+
+
+def aggregate(roles: list[dict]) -> list[dict]:
+    """Run the controller over `roles` (changed in place) until it settles; the aggregating roles it changed."""
+    changed: dict[str, dict] = {}
+    for _ in range(len(roles) + 1):
+        moved = False
+        for role in roles:
+            rules = aggregated_rules(role, roles)
+            if rules is not None and rules != (role.get("rules") or []):
+                role["rules"] = rules
+                changed[role["metadata"]["name"]] = role
+                moved = True
+        if not moved:
+            break
+    return list(changed.values())
+
+
+_SEED: list[tuple[str, dict]] | None = None
+
+
+def _seed_objects() -> list[tuple[str, dict]]:
+    """(resource, object) of every bootstrap object, built once, aggregated and with its managedFields."""
+    global _SEED
+    if _SEED is None:
+        from . import patching
+
+        api_version = f"{RBAC_GROUP}/v1"
+        roles = bootstrap_cluster_roles()
+        for role in roles:
+            patching.record_update(None, role, "kube-apiserver", api_version)
+        for role in aggregate(roles):
+            before = {**role, "rules": None}
+            patching.record_update(before, role, AGGREGATION_MANAGER, api_version, "Apply")
+        seed = [("clusterroles", r) for r in roles]
+        for resource, objects in (("clusterrolebindings", bootstrap_cluster_role_bindings()),
+                                  ("roles", bootstrap_roles()), ("rolebindings", bootstrap_role_bindings())):
+            for obj in objects:
+                patching.record_update(None, obj, "kube-apiserver", api_version)
+                seed.append((resource, obj))
+        _SEED = seed
+    return _SEED
+
+
+def bootstrap_objects() -> list[tuple[str, dict]]:
+    """(resource, object): a copy of every object seed() stores, admin/edit/view already aggregated."""
+    return copy.deepcopy(_seed_objects())
+
+
+def seed(store: Any) -> None:
+    """Store the bootstrap policy as kube-apiserver's post-start hook does, and run the aggregation controller
+    on every later ClusterRole change. Called by the store each time it starts empty."""
+    import uuid
+
+    from .store import json_copy, now_rfc3339
+
+    now = now_rfc3339()
+    try:
+        infos = {r: store.info(RBAC_GROUP, "v1", r) for r in ("clusterroles", "clusterrolebindings", "roles",
+                                                              "rolebindings")}
+    except Exception:  # a catalog without RBAC
+        return
+    if any(info is None for info in infos.values()):
+        return
+    for resource, template in _seed_objects():
+        obj = json_copy(template)
+        meta = obj["metadata"]
+        meta["uid"] = str(uuid.uuid4())
+        meta["creationTimestamp"] = now
+        for entry in meta.get("managedFields") or ():
+            entry["time"] = now
+        store.insert_bootstrap(infos[resource], obj)
+    store.add_listener(AggregationController(store, infos["clusterroles"]))
+
+
+@dataclass
+class AggregationController:
+    """Keeps the rules of aggregating ClusterRoles the union of the roles they select, right after each
+    ClusterRole change (the store calls it outside its lock)."""
+
+    store: Any
+    info: Any
+    _again: bool = False
+    _lock: Any = field(default_factory=threading.Lock)
+
+    def __call__(self, event: Any) -> None:
+        if (event.group, event.resource) != (RBAC_GROUP, "clusterroles"):
+            return
+        self._again = True
+        while self._again:
+            # our own write (a nested call), or another thread's while we work: the holder goes round again
+            if not self._lock.acquire(blocking=False):
+                return
+            try:
+                while self._again:
+                    self._again = False
+                    self._sync()
+            finally:
+                self._lock.release()
+
+    def _sync(self) -> None:
+        roles = list(self.store.list(self.info, None).items)
+        for role in roles:
+            rules = aggregated_rules(role, roles)
+            if rules is None or rules == (role.get("rules") or []):
+                continue
+            name = role["metadata"]["name"]
+
+            def apply(current: dict, rules=rules) -> dict:
+                current["rules"] = rules
+                return current
+
+            try:
+                self.store.mutate(self.info, None, name, apply, field_manager=AGGREGATION_MANAGER)
+            except Exception:  # deleted meanwhile
+                continue
+            return  # the write's event asks for another round, with fresh roles
 
 
 # -- escalation prevention (pkg/registry/rbac/validation, component-helpers auth/rbac/validation) -----------
@@ -359,13 +692,12 @@ class _NotFound(Exception):
 
 @dataclass
 class RBACAuthorizer:
-    """Decides with the RBAC objects of `store` (any object with get/list by catalog info) and the bootstrap
-    policy. `store` may be None: then only the bootstrap policy counts."""
+    """Decides with the RBAC objects stored in `store` (any object with get/list by catalog info), as
+    kube-apiserver's RBAC authorizer reads them from its informers: the bootstrap policy counts only while
+    it is stored (seed()), so editing or deleting a bootstrap role or binding changes access.
+    `store` may be None: then nothing is allowed."""
 
     store: Any = None
-    cluster_roles: dict[str, dict] = field(
-        default_factory=lambda: {r["metadata"]["name"]: r for r in bootstrap_cluster_roles()})
-    cluster_role_bindings: list[dict] = field(default_factory=bootstrap_cluster_role_bindings)
 
     # -- reading the policy ----------------------------------------------------------------------------
     def _info(self, resource: str):
@@ -383,33 +715,15 @@ class RBACAuthorizer:
         return list(self.store.list(info, namespace).items)
 
     def _all_cluster_roles(self) -> dict[str, dict]:
-        roles = dict(self.cluster_roles)
-        for role in self._stored("clusterroles"):
-            roles[role["metadata"]["name"]] = role
-        return roles
+        return {role["metadata"]["name"]: role for role in self._stored("clusterroles")}
 
-    def _cluster_role_rules(self, name: str, roles: dict[str, dict] | None = None,
-                            seen: frozenset[str] = frozenset()) -> list[dict]:
+    def _cluster_role_rules(self, name: str, roles: dict[str, dict] | None = None) -> list[dict]:
+        """The stored rules (an aggregating role's are what the aggregation controller wrote)."""
         roles = roles if roles is not None else self._all_cluster_roles()
         role = roles.get(name)
         if role is None:
             raise _NotFound("clusterrole", name)
-        aggregation = role.get("aggregationRule")
-        if not aggregation or not aggregation.get("clusterRoleSelectors"):
-            return list(role.get("rules") or [])
-        # the clusterrole-aggregation controller, run to convergence: the rules of every selected role (its own
-        # aggregated rules when it aggregates too), each rule once, roles by name
-        rules: list[dict] = []
-        seen = seen | {name}
-        for other_name in sorted(roles):
-            if other_name in seen:
-                continue
-            labels = (roles[other_name].get("metadata") or {}).get("labels") or {}
-            if any(_label_selector_matches(s, labels) for s in aggregation["clusterRoleSelectors"]):
-                for rule in self._cluster_role_rules(other_name, roles, seen):
-                    if rule not in rules:
-                        rules.append(rule)
-        return rules
+        return list(role.get("rules") or [])
 
     def _role_rules(self, role_ref: dict, namespace: str, roles: dict[str, dict]) -> list[dict]:
         kind, name = role_ref.get("kind"), role_ref.get("name", "")
@@ -425,10 +739,7 @@ class RBACAuthorizer:
     def visit_rules(self, user: str, groups, namespace: str):
         """Yield (source description, rule, error) as VisitRulesFor does: cluster-wide bindings, then the namespace's."""
         roles = self._all_cluster_roles()
-        bindings = {b["metadata"]["name"]: b for b in self.cluster_role_bindings}
         for binding in self._stored("clusterrolebindings"):
-            bindings[binding["metadata"]["name"]] = binding
-        for binding in bindings.values():
             yield from self._visit_binding(binding, user, groups, "", roles)
         if namespace:
             for binding in self._stored("rolebindings", namespace):

@@ -180,6 +180,9 @@ class Store:
         for name in SYSTEM_NAMESPACES:
             self._insert_system_namespace(name)
         self._insert_default_service()
+        from . import rbac
+
+        rbac.seed(self)  # the bootstrap RBAC policy, and the clusterrole-aggregation controller
 
     # ----------------------------------------------------------------- lookups and helpers
 
@@ -259,6 +262,12 @@ class Store:
         self._stamp_new(obj, "kube-apiserver", "v1")
         obj["metadata"]["resourceVersion"] = str(self._next_rv())
         self._objects.setdefault(("", "services"), {})[("default", "kubernetes")] = obj
+
+    def insert_bootstrap(self, info, obj: dict) -> None:
+        """Store an object as an apiserver post-start hook creates it at start: stamped already, no event."""
+        with self._lock:
+            obj["metadata"]["resourceVersion"] = str(self._next_rv())
+            self._bucket(info)[(self._key_ns(info, obj["metadata"].get("namespace")), obj["metadata"]["name"])] = obj
 
     def _stamp_new(self, obj: dict, manager: str | None, api_version: str, operation: str = "Update",
                    subresource: str = "") -> None:

@@ -110,7 +110,8 @@ class FakeStore:
 
 
 def _store() -> FakeStore:
-    return FakeStore({
+    """The bootstrap policy as the server stores it, plus a few objects of a test's own."""
+    store = FakeStore({
         "roles": [{"metadata": {"name": "reader", "namespace": "team"},
                    "rules": [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}]}],
         "rolebindings": [
@@ -125,6 +126,10 @@ def _store() -> FakeStore:
             "rules": [{"verbs": ["list"], "apiGroups": ["example.com"], "resources": ["widgets"]}]}],
         "clusterrolebindings": [],
     })
+    for resource, obj in rbac.bootstrap_objects():
+        store.objects[resource].append(obj)
+    rbac.aggregate(store.objects["clusterroles"])  # the aggregation controller, as the server runs it
+    return store
 
 
 def _ask(authorizer, user, groups, verb, resource="", namespace="", group="", sub="", name="", path=""):
