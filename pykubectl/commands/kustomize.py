@@ -70,20 +70,30 @@ def run(options: KustomizeOptions, streams) -> None:
         streams.err.write(text + "\n")
         streams.err.flush()
 
-    documents: list[str] = []
+    objects: list[dict] = []
     for item in read_kustomization(options.directory, warn):
         if isinstance(item, Exception):
             raise item
-        documents.append(to_yaml(item.obj))
-    text = "---\n".join(documents)
+        objects.append(item.obj)
     if options.output:
         import os
 
         if os.path.isdir(options.output):
-            raise KubectlError(f"writing one file per resource into a directory ({options.output}) is not "
-                               "supported by pykubectl")
-        with open(options.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            from pykubectl.resources.kustomize import individual_files
+
+            for name, obj in individual_files(objects):
+                _write(os.path.join(options.output, name), to_yaml(obj))
+            return
+        _write(options.output, "---\n".join(to_yaml(obj) for obj in objects))
         return
-    streams.out.write(text)
+    streams.out.write("---\n".join(to_yaml(obj) for obj in objects))
     streams.out.flush()
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise KubectlError(f"open {path}: {reason}") from None

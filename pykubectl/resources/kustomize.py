@@ -823,3 +823,25 @@ def _fix_references(resources: list[_Res]) -> None:
                 for path in ((rule or {}).get("http") or {}).get("paths") or []:
                     fix(((path or {}).get("backend") or {}).get("service"), "name", "Service", namespace)
 
+
+
+# -- kubectl kustomize -o DIR ------------------------------------------------------------------------------
+
+
+def individual_files(objects: list[dict]) -> list[tuple[str, dict]]:
+    """kustomize build -o DIR: one file per object, `[namespace_]group_version_kind_name.yaml` (lower case);
+    namespaced objects get their namespace ("default" when unset) in front when several namespaces occur."""
+    def base_name(obj: dict) -> str:
+        group, _, version = str(obj.get("apiVersion") or "").rpartition("/")
+        gvk = "_".join(part for part in (group, version, str(obj.get("kind") or "")) if part)
+        return f"{gvk}_{(obj.get('metadata') or {}).get('name') or ''}.yaml".lower()
+
+    namespaced = {id(o): o for o in objects if str(o.get("kind") or "") not in _NOT_NAMESPACEABLE}
+    namespaces = {str((o.get("metadata") or {}).get("namespace") or "default") for o in namespaced.values()}
+    files = []
+    for obj in objects:
+        name = base_name(obj)
+        if id(obj) in namespaced and len(namespaces) > 1:
+            name = f"{str((obj.get('metadata') or {}).get('namespace') or 'default').lower()}_{name}"
+        files.append((name, obj))
+    return files

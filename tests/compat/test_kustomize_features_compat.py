@@ -258,3 +258,35 @@ def test_kustomize_matches_kubectl(runners, tmp_path, name):
     write_tree(tmp_path / "k", FIXTURES[name])
     result = runners.assert_same("kustomize", str(tmp_path / "k"))
     assert result.exit_code == 0 and result.stdout
+
+
+MIXED_NAMESPACES = {
+    "kustomization.yaml": "resources:\n- r.yaml\n",
+    "r.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: A, namespace: x}\n---\napiVersion: v1\n"
+              "kind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: Zed}\n"
+              "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: X}\n",
+}
+
+
+def _tree(root) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted(root.iterdir())}
+
+
+@pytest.mark.parametrize("fixture", ["overlay-everything", "mixed-namespaces"])
+def test_kustomize_output_directory_gets_one_file_per_object(runners, tmp_path, fixture):
+    write_tree(tmp_path / "k", MIXED_NAMESPACES if fixture == "mixed-namespaces" else FIXTURES[fixture])
+    outputs = {}
+    for tool in ("kubectl", "pykubectl"):
+        out = tmp_path / f"out-{tool}"
+        out.mkdir()
+        result = getattr(runners, tool)("kustomize", str(tmp_path / "k"), "-o", str(out))
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+        outputs[tool] = _tree(out)
+    assert outputs["pykubectl"] == outputs["kubectl"]
+    assert len(outputs["kubectl"]) >= 4
+
+
+def test_kustomize_output_into_a_missing_directory_fails_as_kubectl_does(runners, tmp_path):
+    write_tree(tmp_path / "k", MIXED_NAMESPACES)
+    runners.assert_same("kustomize", str(tmp_path / "k"), "-o", str(tmp_path / "missing" / "x.yaml"))
+    runners.assert_same("kustomize", str(tmp_path / "k"), "-o", str(tmp_path / "missing") + "/")
