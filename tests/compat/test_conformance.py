@@ -58,6 +58,9 @@ import pytest
 
 from tests.conftest import require_real_kubectl
 
+# Runs under --kube-real too: it asks for kube_apiserver only to tell a real cluster (None) from the test server.
+pytestmark = pytest.mark.real_cluster
+
 AGE = re.compile(r"(?<=\s)\d+(?:s|m\d*s?|h\d*m?|d\d*h?|y\d*d?)(?=\s|$)")
 
 

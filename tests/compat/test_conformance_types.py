@@ -15,6 +15,9 @@ import pytest
 
 from tests.compat.test_conformance import Kube, ages, cells, columns, shared_kube
 
+# Runs under --kube-real too: it asks for kube_apiserver only to tell a real cluster (None) from the test server.
+pytestmark = pytest.mark.real_cluster
+
 NAMESPACED = """\
 apiVersion: v1
 kind: ConfigMap

@@ -19,6 +19,9 @@ import httpx
 import pytest
 import yaml
 
+# Runs under --kube-real too: it asks for kube_apiserver only to tell a real cluster (None) from the test server.
+pytestmark = pytest.mark.real_cluster
+
 TABLE_V1 = "application/json;as=Table;v=v1;g=meta.k8s.io"
 TABLE_V1BETA1 = "application/json;as=Table;v=v1beta1;g=meta.k8s.io"
 PARTIAL_LIST = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"
