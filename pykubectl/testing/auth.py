@@ -3,7 +3,8 @@
 Users: `admin` (token or client certificate, group system:masters: may do anything), `limited` (token; bound
 to the ClusterRole pykubectl:read-all: may read everything, every write is Forbidden) and `jane` (token, group
 `devs`: only what system:authenticated gets, plus what a test binds to her). Everything but system:masters is
-decided by RBAC (rbac.py) over the store's Roles/ClusterRoles/bindings and the bootstrap policy.
+decided by RBAC (rbac.py) over the stored Roles/ClusterRoles/bindings, the 1.32 bootstrap policy among them
+(stored after every reset, so a test may edit or delete it).
 The authenticated (or impersonated) user is put on the request as
 request["user"] = {"username": ..., "groups": [...], "uid"?: ..., "extra"?: {...}}.
 """
@@ -97,7 +98,7 @@ def request_info(method: str, path: str, query: dict) -> RequestInfo:
 class Authorizer:
     """kube-apiserver's authorizer chain: system:masters may do anything, then RBAC (testing/rbac.py).
 
-    `store` holds the Roles, ClusterRoles and bindings; without one only the bootstrap policy counts."""
+    `store` holds the Roles, ClusterRoles and bindings; without one only system:masters may do anything."""
 
     store: Any = None
 
