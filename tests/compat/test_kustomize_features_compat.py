@@ -290,3 +290,39 @@ def test_kustomize_output_into_a_missing_directory_fails_as_kubectl_does(runners
     write_tree(tmp_path / "k", MIXED_NAMESPACES)
     runners.assert_same("kustomize", str(tmp_path / "k"), "-o", str(tmp_path / "missing" / "x.yaml"))
     runners.assert_same("kustomize", str(tmp_path / "k"), "-o", str(tmp_path / "missing") + "/")
+
+
+APPLY_OVERLAY = {
+    "app/kustomization.yaml": "resources:\n- deploy.yaml\n- svc.yaml\ncommonAnnotations:\n  team: core\n"
+                              "configMapGenerator:\n- name: settings\n  literals: [color=blue, size=xl]\n"
+                              "secretGenerator:\n- name: creds\n  literals: [password=p]\nimages:\n- name: nginx\n"
+                              "  newTag: \"1.27\"\nreplicas:\n- name: web\n  count: 2\npatches:\n- target:\n"
+                              "    kind: Service\n  patch: |-\n    - op: add\n      path: /spec/type\n"
+                              "      value: NodePort\n",
+    "app/deploy.yaml": DEPLOYMENT.replace("      serviceAccountName: runner\n", "")
+                                  .replace("      - name: data\n        persistentVolumeClaim:\n"
+                                           "          claimName: data\n", ""),
+    "app/svc.yaml": SERVICE,
+}
+
+
+@pytest.fixture
+def harness(kube_apiserver, kubeconfig_file, runners, tmp_path):
+    if kube_apiserver is None:
+        pytest.skip("differential apply tests need the test API server")
+    from tests.compat.test_write_harness import WriteHarness
+
+    harness = WriteHarness(kube_apiserver, runners, kubeconfig_file, tmp_path / "work")
+    yield harness
+    harness.close()
+
+
+@pytest.mark.no_simulation
+def test_apply_k_creates_the_same_objects_as_kubectl(harness):
+    _, state = harness.check(["apply", "-k", "app"], files=APPLY_OVERLAY)
+    names = sorted(state)
+    assert any(name.startswith("configmaps/settings-") for name in names), names
+    assert any(name.startswith("secrets/creds-") for name in names), names
+    deployment = state["deployments/web"]
+    assert deployment["spec"]["replicas"] == 2
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27"
