@@ -249,8 +249,10 @@ def _read_file(directory: str, entry: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError:
-        raise KubectlError(f"evalsymlink failure on '{os.path.abspath(path)}' : lstat {os.path.abspath(path)}: "
-                           "no such file or directory") from None
+        missing = absolute = os.path.abspath(path)
+        while os.path.dirname(missing) != missing and not os.path.exists(os.path.dirname(missing)):
+            missing = os.path.dirname(missing)  # filepath.EvalSymlinks stops at the first missing component
+        raise KubectlError(f"evalsymlink failure on '{absolute}' : lstat {missing}: no such file or directory") from None
 
 
 # -- generators (api/kv, api/internal/generators) ---------------------------------------------------------
@@ -262,41 +264,60 @@ def _strip_quotes(value: str) -> str:
     return value
 
 
+def _go_list(items) -> str:
+    return "[" + " ".join(str(i) for i in items) + "]"
+
+
 def _pairs(directory: str, spec: dict) -> list[tuple[str, str | bytes]]:
+    """api/kv: env files, then literals, then files; errors worded as kustomize's "loading KV pairs"."""
     pairs: list[tuple[str, str | bytes]] = []
     envs = list(spec.get("envs") or [])
     if spec.get("env"):
         envs.append(spec["env"])
-    for env_file in envs:
-        text = _read_file(directory, str(env_file)).decode("utf-8", errors="replace")
-        for number, line in enumerate(text.splitlines()):
-            if number == 0:
-                line = line.removeprefix("\ufeff")
-            line = line.lstrip()
-            if not line or line.startswith("#"):
-                continue
-            key, sep, value = line.partition("=")
-            if not sep:
-                if key not in os.environ:
-                    continue
-                value = os.environ[key]
-            pairs.append((key, value))
-    for literal in spec.get("literals") or []:
+    try:
+        for env_file in envs:
+            pairs.extend(_env_pairs(_read_file(directory, str(env_file)).decode("utf-8", errors="replace")))
+    except KubectlError as exc:
+        raise KubectlError(f"loading KV pairs: env source files: {_go_list(envs)}: {exc}") from None
+    literals = list(spec.get("literals") or [])
+    for literal in literals:
         key, sep, value = str(literal).partition("=")
         if not sep:
-            raise KubectlError(f"invalid literal source {literal}, expected key=value")
+            raise KubectlError(f"loading KV pairs: literal sources {_go_list(literals)}: invalid literal source "
+                               f"{literal}, expected key=value")
         pairs.append((key, _strip_quotes(value)))
-    for source in spec.get("files") or []:
-        key, sep, path = str(source).partition("=")
+    files = list(spec.get("files") or [])
+    try:
+        for source in files:
+            key, sep, path = str(source).partition("=")
+            if not sep:
+                key, path = os.path.basename(str(source)), str(source)
+            elif not key:
+                raise KubectlError(f"key name for file path {path} missing")
+            content = _read_file(directory, path)
+            try:
+                pairs.append((key, content.decode("utf-8")))
+            except UnicodeDecodeError:
+                pairs.append((key, content))
+    except KubectlError as exc:
+        raise KubectlError(f"loading KV pairs: file sources: {_go_list(files)}: {exc}") from None
+    return pairs
+
+
+def _env_pairs(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for number, line in enumerate(text.splitlines()):
+        if number == 0:
+            line = line.removeprefix("\ufeff")
+        line = line.lstrip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
         if not sep:
-            key, path = os.path.basename(str(source)), str(source)
-        elif not key:
-            raise KubectlError(f"key name for file path {path} missing")
-        content = _read_file(directory, path)
-        try:
-            pairs.append((key, content.decode("utf-8")))
-        except UnicodeDecodeError:
-            pairs.append((key, content))
+            if key not in os.environ:
+                continue
+            value = os.environ[key]
+        pairs.append((key, value))
     return pairs
 
 
@@ -352,7 +373,8 @@ def _generate(directory: str, kustomization: dict, resources: list[_Res], kind: 
             raise KubectlError(f"unknown generator behavior {behavior!r}")
         existing = _find(resources, kind, name, namespace)
         if existing is None:
-            raise KubectlError(f"id {kind}/{name} does not exist; cannot merge or replace")
+            raise KubectlError(f"merging from generator: id {_go_res_id(kind, name, namespace)} does not exist; "
+                               "cannot merge or replace")
         meta = existing.meta
         for key in ("labels", "annotations"):
             if metadata.get(key):
@@ -363,6 +385,11 @@ def _generate(directory: str, kustomization: dict, resources: list[_Res], kind: 
             if obj.get(key):
                 existing.obj[key] = {**(existing.obj.get(key) or {}), **obj[key]}
         existing.hash_suffix = existing.hash_suffix and not disable
+
+
+def _go_res_id(kind: str, name: str, namespace) -> str:
+    return (f'resid.ResId{{Gvk:resid.Gvk{{Group:"", Version:"v1", Kind:"{kind}", isClusterScoped:false}}, '
+            f'Name:"{name}", Namespace:"{namespace or ""}"}}')
 
 
 def _find(resources: list[_Res], kind: str, name: str, namespace) -> _Res | None:
@@ -504,12 +531,10 @@ def _patch_strategic(resources: list[_Res], patch: dict, target) -> None:
                    if r.kind == patch.get("kind") and (meta.get("name") in (r.name, *r.names))
                    and (not meta.get("namespace") or meta.get("namespace") == r.meta.get("namespace"))]
         if not matched:
-            ident = f"{version}.{patch.get('kind')}.{group}"
-            ident = ident.replace(f".{patch.get('kind')}.", f".{patch.get('kind')}.[noGrp]") if not group else ident
-            raise KubectlError(f"no resource matches strategic merge patch \"{ident}/{meta.get('name')}."
-                               f"{meta.get('namespace') or ''}\": no matches for Id {ident}/{meta.get('name')}."
-                               f"{meta.get('namespace') or ''}; failed to find unique target for patch "
-                               f"{ident}/{meta.get('name')}.{meta.get('namespace') or ''}")
+            ident = (f"{patch.get('kind')}.{version}.{group or '[noGrp]'}/{meta.get('name')}."
+                     f"{meta.get('namespace') or '[noNs]'}")
+            raise KubectlError(f"no resource matches strategic merge patch \"{ident}\": no matches for Id {ident}; "
+                               f"failed to find unique target for patch {ident}")
     for res in matched:
         if patch.get("$patch") == "delete" and not target:
             resources.remove(res)

@@ -326,3 +326,22 @@ def test_apply_k_creates_the_same_objects_as_kubectl(harness):
     deployment = state["deployments/web"]
     assert deployment["spec"]["replicas"] == 2
     assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27"
+
+
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+ERRORS = {
+    "patch-matches-nothing": {
+        "kustomization.yaml": "resources: [cm.yaml]\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n"
+                              "    metadata: {name: nope}\n    data: {a: b}\n",
+        "cm.yaml": CM},
+    "bad-literal": {"kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [ab, c=d]\n"},
+    "missing-env-file": {"kustomization.yaml": "configMapGenerator:\n- name: c\n  envs: [nofile, x]\n"},
+    "missing-file-source": {"kustomization.yaml": "secretGenerator:\n- name: c\n  files: [a/b/nofile, x]\n"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_kustomize_errors_match_kubectl(runners, tmp_path, name):
+    write_tree(tmp_path / "k", ERRORS[name])
+    result = runners.assert_same("kustomize", str(tmp_path / "k"))
+    assert result.exit_code == 1 and result.stderr.startswith("error: ")
