@@ -47,6 +47,8 @@ def _first_word(command, args: list[str]) -> int | None:
     specs = [*specs_of(command), *global_specs()]
     valued = {f"--{s.long}" for s in specs if s.long and s.takes_value and s.no_opt_default is None}
     valued |= {f"-{s.short}" for s in specs if s.short and s.takes_value}
+    # cobra looks for the child before it adds the help flag, so -h/--help then count as taking a value
+    valued |= {"-h", "--help"}
     i = 0
     while i < len(args):
         arg = args[i]
@@ -251,12 +253,7 @@ def run_dump(options: ClusterInfoDumpOptions, session) -> None:
             for container in cluster_dump.pod_containers(pod):
                 subject = f"container {container} of pod {metadata.get('namespace', '')}/{pod_name}"
                 write(f"==== START logs for {subject} ====\n")
-                try:
-                    response = client.request(
-                        "GET", f"/api/v1/namespaces/{ns}/pods/{pod_name}/log", {"container": container})
-                    write(response.content.decode("utf-8", "replace"))
-                except ApiError as exc:
-                    write(f"Request log error: {exc}\n")
+                write(cluster_dump.container_log(client, ns, pod_name, container))
                 write(f"==== END logs for {subject} ====\n")
 
     if target.to_files:

@@ -111,8 +111,8 @@ def file_extension(output: str) -> str:
 
 
 class DumpTarget:
-    """Where each part goes: the command's stdout, or NAME+extension under the output directory (created
-    0700, files 0600, truncated, as kubectl does since dumps can hold credentials)."""
+    """Where each part goes: the command's stdout, or NAME+extension under the output directory (directories
+    0755 and files 0666 less the umask, truncated: kubectl 1.32's os.MkdirAll and os.Create)."""
 
     def __init__(self, directory: str, stdout_write: Callable[[str], None]):
         self.directory = "" if directory in ("", "-") else directory
@@ -126,8 +126,8 @@ class DumpTarget:
         if not self.directory:
             return self._stdout_write
         full = os.path.join(self.directory, name) + extension
-        os.makedirs(os.path.dirname(full), mode=0o700, exist_ok=True)
-        fd = os.open(full, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.makedirs(os.path.dirname(full), mode=0o755, exist_ok=True)
+        fd = os.open(full, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o666)
         os.close(fd)
 
         def write(text: str) -> None:
@@ -142,3 +142,23 @@ def pod_containers(pod: Mapping) -> Iterator[str]:
     spec = pod.get("spec") or {}
     for container in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
         yield container.get("name") or ""
+
+
+def container_log(client, namespace: str, pod: str, container: str) -> str:
+    """One container's log as kubectl's dump writes it: the body, or `Request log error: …` for a refusal.
+
+    client-go's DoRaw returns the error it made from the bare HTTP answer (newUnstructuredResponseError), not
+    the Status in the body: a JSON refusal reads "the server rejected our request for an unknown reason (get
+    pods NAME)", a text one carries the (trimmed, at most 2048 bytes) text."""
+    from pykubectl.client.status import generic_server_response, is_text_content_type
+
+    response = client.request("GET", f"/api/v1/namespaces/{namespace}/pods/{pod}/log", {"container": container},
+                              raise_for_status=False)
+    if 200 <= response.status_code <= 206:
+        return response.content.decode("utf-8", "replace")
+    body = response.content[:2048]
+    server_message = "unknown"
+    if is_text_content_type(response.headers.get("Content-Type")):
+        server_message = body.decode("utf-8", "replace").strip()
+    status = generic_server_response(response.status_code, "GET", "pods", "", pod, server_message)
+    return f"Request log error: {status['message']}\n"
