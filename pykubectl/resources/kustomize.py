@@ -490,7 +490,10 @@ def _patch(directory: str, entry, resources: list[_Res], legacy: bool) -> None:
     if text is None:
         raise KubectlError("must specify one of patch and path in")
     target = entry.get("target")
-    parsed = _parse_yaml(str(text))
+    try:
+        parsed = _load_yaml(str(text))
+    except _YamlError:  # several documents: strategic merge patches, read one by one below
+        parsed = None
     if isinstance(parsed, list):  # a JSON 6902 patch
         if not target:
             raise KubectlError("must specify a target for JSON patch")
@@ -504,13 +507,6 @@ def _patch(directory: str, entry, resources: list[_Res], legacy: bool) -> None:
         raise KubectlError(f"patchesJson6902 entry is not a JSON patch: {text}")
     for patch in _documents(str(text), "patches"):
         _patch_strategic(resources, patch, target)
-
-
-def _parse_yaml(text: str):
-    try:
-        return _load_yaml(text)
-    except _YamlError as exc:
-        raise KubectlError(f"{exc}") from None
 
 
 def _replace_object(res: _Res, new: dict) -> None:

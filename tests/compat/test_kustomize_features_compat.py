@@ -234,6 +234,22 @@ FIXTURES: dict[str, dict[str, str]] = {
     },
 }
 
+# more corners: label groups, nested prefixes, per-generator namespaces, env-file quoting, JSON patch ops,
+# multi-document patches, List files, other workload kinds
+FIXTURES.update({
+ "labels-templates": {"kustomization.yaml": "resources: [d.yaml]\nlabels:\n- pairs: {a: b}\n  includeTemplates: true\n- pairs: {plain: x}\n", "d.yaml": DEPLOYMENT},
+ "nested-prefixes": {"kustomization.yaml": "namePrefix: outer-\nresources: [mid]\nreplicas:\n- name: inner-web\n  count: 7\n",
+     "mid/kustomization.yaml": "namePrefix: inner-\nresources: [d.yaml]\nconfigMapGenerator:\n- name: settings\n  literals: [x=1]\nsecretGenerator:\n- name: creds\n  literals: [p=1]\n", "mid/d.yaml": DEPLOYMENT},
+ "immutable-ns": {"kustomization.yaml": "namespace: n1\ngeneratorOptions:\n  immutable: true\nconfigMapGenerator:\n- name: a\n  namespace: own\n  literals: [port=8080, 'yes=true', 'multi=a\\nb']\n"},
+ "env-quotes": {"kustomization.yaml": "configMapGenerator:\n- name: e\n  envs: [e.env]\n", "e.env": "A=\"x y\"\nB='q'\nC = spaced\nD=trail \n"},
+ "json-ops": {"kustomization.yaml": "resources: [d.yaml]\npatches:\n- target: {kind: Deployment}\n  patch: '[{\"op\":\"copy\",\"from\":\"/metadata/labels\",\"path\":\"/metadata/annotations\"},{\"op\":\"move\",\"from\":\"/spec/replicas\",\"path\":\"/spec/minReadySeconds\"},{\"op\":\"test\",\"path\":\"/kind\",\"value\":\"Deployment\"},{\"op\":\"remove\",\"path\":\"/spec/template/spec/initContainers\"}]'\n", "d.yaml": DEPLOYMENT},
+ "multi-doc-smp": {"kustomization.yaml": "resources: [d.yaml, c.yaml]\npatches:\n- path: p.yaml\n", "d.yaml": DEPLOYMENT, "c.yaml": BASE_CONFIGMAP,
+     "p.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata:\n      annotations: {x: y}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata:\n  color: null\n  new: v\n"},
+ "list-kind": {"kustomization.yaml": "namespace: q\nresources: [l.yaml]\n", "l.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: one}\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: two}\n"},
+ "statefulset-daemonset": {"kustomization.yaml": "resources: [s.yaml]\ncommonLabels: {c: d}\ncommonAnnotations: {e: f}\nimages:\n- {name: busybox, newTag: '1'}\nconfigMapGenerator:\n- name: cfg\n  literals: [a=b]\nnameSuffix: -s\n",
+     "s.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: ss}\nspec:\n  serviceName: svc\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: c, image: busybox, env: [{name: X, valueFrom: {configMapKeyRef: {name: cfg, key: a}}}]}]\n      volumes: [{name: v, projected: {sources: [{configMap: {name: cfg}}]}}]\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: ds}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      initContainers: [{name: i, image: 'busybox:0'}]\n      containers: [{name: c, image: busybox}]\n---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n"},
+})
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
