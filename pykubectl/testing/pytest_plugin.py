@@ -8,8 +8,8 @@
   the server has been reset to its start state (every object and CRD gone; default namespaces back). Under
   `--kube-real` it is the given file, untouched.
 * `kubeconfig_for` (function): `kubeconfig_for(user="cert"|"limited"|"token", namespace=None)` → path.
-* marker `needs_simulation`: the test needs the simulated server (it inspects or resets server state); it is
-  skipped under `--kube-real`.
+* marker `needs_simulation` (optional `reason=`): the test needs the simulated server (it inspects or resets
+  server state, or relies on its fixed names and clean namespaces); it is skipped under `--kube-real`.
 * marker `no_simulation`: the test wants a plain API server: its reset leaves out the simulated cluster (no
   nodes, scheduler, kubelet or controllers), so objects stay exactly as written.
 
@@ -82,8 +82,10 @@ def uses_server_internals(item: pytest.Item) -> bool:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if _real_kubeconfig(item.config):
-        if item.get_closest_marker("needs_simulation"):
-            pytest.skip("needs the simulated API server (running with --kube-real)")
+        marker = item.get_closest_marker("needs_simulation")
+        if marker is not None:
+            why = marker.kwargs.get("reason")
+            pytest.skip(f"needs the simulated API server{': ' + why if why else ''} (running with --kube-real)")
         if not item.get_closest_marker("real_cluster") and uses_server_internals(item):
             pytest.skip("uses the test server's internals (kube_apiserver), which a real cluster has not "
                         "(running with --kube-real)")

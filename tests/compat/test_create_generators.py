@@ -187,6 +187,7 @@ SERVER_CASES = [
 
 
 
+@pytest.mark.needs_simulation(reason="its paths name the default namespace and fixed cluster-scoped names")
 @pytest.mark.parametrize(("case", "path"), SERVER_CASES)
 def test_create_on_the_server(runners, kubeconfig_file, case, path):
     env = {"KUBECONFIG": str(kubeconfig_file)}

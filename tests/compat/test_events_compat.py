@@ -143,6 +143,7 @@ ERROR_ARGS = [
 
 
 
+@pytest.mark.needs_simulation(reason="events in fixed namespaces, listed across all namespaces")
 def test_events_variants(runners, env, tmp_path):
     """Seeded once (kubectl create is the slow part), then every variant compared in turn."""
     _create(runners, env, tmp_path, EVENTS + MANY + TIES + META, namespaces=("busy", "ties", "meta"))
@@ -161,6 +162,7 @@ def test_events_help(runners):
     runners.assert_same("events", "--help")
 
 
+@pytest.mark.needs_simulation(reason="events in fixed namespaces, listed across all namespaces")
 def test_events_watch_until_the_stream_ends(runners, env, tmp_path):
     """-w prints each event as it arrives (widths remembered across flushes) and exits 0 when the stream ends."""
     _create(runners, env, tmp_path, EVENTS)
@@ -175,6 +177,7 @@ LATE = {"metadata": {"name": "late.1", "namespace": "default"},
         "firstTimestamp": "2024-03-01T00:00:00Z", "lastTimestamp": "2024-03-01T00:00:00Z"}
 
 
+@pytest.mark.needs_simulation(reason="events in fixed namespaces, listed across all namespaces")
 def test_events_watch_prints_events_as_they_arrive(runners, env, tmp_path):
     """An event created while both watches run is printed last, in the remembered column widths."""
     import threading

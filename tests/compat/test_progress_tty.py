@@ -132,6 +132,7 @@ def _manifests(directory, count: int) -> None:
             f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i:02d}\ndata:\n  k: v\n")
 
 
+@pytest.mark.needs_simulation(reason="creates the fixed namespaces k and p")
 def test_apply_of_30_objects_shows_a_bar_and_leaves_kubectls_screen(runners, env, tmp_path) -> None:
     _manifests(tmp_path / "many", 30)
     for ns in ("k", "p"):
@@ -150,6 +151,7 @@ def test_apply_of_few_objects_draws_no_bar(runners, env, tmp_path) -> None:
     assert (text.replace("\r\n", "\n"), code) == ("".join(f"configmap/c{i:02d} created\n" for i in range(3)), 0)
 
 
+@pytest.mark.needs_simulation(reason="creates the fixed namespaces k and p")
 def test_apply_of_30_objects_in_a_pipe_prints_kubectls_bytes(runners, env, tmp_path) -> None:
     _manifests(tmp_path / "many", 30)
     for ns in ("k", "p"):
@@ -160,6 +162,7 @@ def test_apply_of_30_objects_in_a_pipe_prints_kubectls_bytes(runners, env, tmp_p
     assert ours.stdout.count(" created\n") == 30 and ours.stderr == ""
 
 
+@pytest.mark.needs_simulation(reason="a rollout that no controller moves")
 def test_rollout_status_shows_a_spinner_below_its_lines(runners, env) -> None:
     """No controllers: the rollout never moves; kubectl's waiting line stays on the screen, the spinner goes."""
     _kubectl(runners, "create", "deployment", "web", "--image=nginx")
