@@ -179,7 +179,64 @@ def _load_kustomization(directory: str) -> tuple[dict, str]:
         raise KubectlError(f"{exc}") from None
     if not isinstance(kustomization, dict):
         raise KubectlError(f"invalid kustomization in {found}")
+    problem = _type_problem(kustomization)
+    if problem:
+        raise _TargetError(f"invalid Kustomization: json: {problem}")
     return kustomization, found
+
+
+class _TargetError(KubectlError):
+    """A kustomization that cannot be read (kustomize: "couldn't make target")."""
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", dict: "object", list: "array"}.get(type(value), "string")
+
+
+# The fields whose Go types the Kustomization struct pins down, as encoding/json names them in its errors.
+_STRING_MAPS = {"commonLabels": "Kustomization.commonLabels", "commonAnnotations": "Kustomization.commonAnnotations"}
+_STRINGS = ("namePrefix", "nameSuffix", "namespace")
+_ITEM_FIELDS = {"images": ("Image", {"name": "string", "newName": "string", "newTag": "string", "digest": "string"}),
+                "replicas": ("Replica", {"name": "string", "count": "int64"})}
+
+
+def _type_problem(kustomization: dict) -> str:
+    """encoding/json's first UnmarshalTypeError for the fields we check, keys visited in sorted order."""
+    def wrong(value, go_type: str) -> bool:
+        if value is None:
+            return False
+        if go_type == "int64":
+            return isinstance(value, bool) or not isinstance(value, int)
+        return not isinstance(value, str)
+
+    for key in sorted(kustomization):
+        value = kustomization[key]
+        if key in _STRING_MAPS and isinstance(value, dict):
+            for sub in sorted(value, key=str):
+                if wrong(value[sub], "string"):
+                    return (f"cannot unmarshal {_json_type(value[sub])} into Go struct field {_STRING_MAPS[key]} "
+                            "of type string")
+        elif key in _STRINGS and wrong(value, "string"):
+            return f"cannot unmarshal {_json_type(value)} into Go struct field Kustomization.{key} of type string"
+        elif key == "labels" and isinstance(value, list):
+            for group in value:
+                pairs = group.get("pairs") if isinstance(group, dict) else None
+                for sub in sorted(pairs or {}, key=str):
+                    if wrong(pairs[sub], "string"):
+                        return (f"cannot unmarshal {_json_type(pairs[sub])} into Go struct field Label.labels.pairs "
+                                "of type string")
+        elif key in _ITEM_FIELDS and isinstance(value, list):
+            struct, fields = _ITEM_FIELDS[key]
+            for item in value:
+                for sub in sorted(item if isinstance(item, dict) else {}):
+                    if sub in fields and wrong(item[sub], fields[sub]):
+                        return (f"cannot unmarshal {_json_type(item[sub])} into Go struct field "
+                                f"{struct}.{key}.{sub} of type {fields[sub]}")
+    return ""
 
 
 def _accumulate(directory: str, warn, component: bool, into: list[_Res] | None = None) -> list[_Res]:
@@ -214,7 +271,17 @@ def _local_path(directory: str, entry: str) -> str:
 def _accumulate_entry(directory: str, entry: str, warn, resources: list[_Res]) -> None:
     path = _local_path(directory, entry)
     if os.path.isdir(path):
-        resources.extend(_accumulate(path, warn, component=False))
+        absolute = os.path.abspath(path)
+        try:
+            resources.extend(_accumulate(path, warn, component=False))
+        except _TargetError as exc:
+            raise KubectlError(f"accumulating resources: accumulation err='accumulating resources from '{entry}': "
+                               f"'{absolute}' must resolve to a file': couldn't make target for path "
+                               f"'{absolute}': {exc}") from None
+        except KubectlError as exc:
+            raise KubectlError(f"accumulating resources: accumulation err='accumulating resources from '{entry}': "
+                               f"'{absolute}' must resolve to a file': recursed accumulation of path "
+                               f"'{absolute}': {exc}") from None
         return
     if not os.path.exists(path):
         missing = (f"evalsymlink failure on '{os.path.abspath(path)}' : lstat {os.path.abspath(path)}: "
@@ -343,7 +410,7 @@ def _generate(directory: str, kustomization: dict, resources: list[_Res], kind: 
         binary: dict = {}
         for key, value in _pairs(directory, spec):
             if key in data or key in binary:
-                raise KubectlError(f"cannot add key {key}, another key by that name already exists in data: {data}")
+                raise KubectlError(f"configmap {name} illegally repeats the key `{key}`")
             if kind == "Secret":
                 raw = value if isinstance(value, bytes) else value.encode("utf-8")
                 data[key] = base64.b64encode(raw).decode("ascii")

@@ -353,6 +353,17 @@ ERRORS = {
     "bad-literal": {"kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [ab, c=d]\n"},
     "missing-env-file": {"kustomization.yaml": "configMapGenerator:\n- name: c\n  envs: [nofile, x]\n"},
     "missing-file-source": {"kustomization.yaml": "secretGenerator:\n- name: c\n  files: [a/b/nofile, x]\n"},
+    "repeated-key": {"kustomization.yaml": "secretGenerator:\n- name: s\n  literals: [a=b]\n  files: [a=cm.yaml]\n",
+                     "cm.yaml": CM},
+    "annotation-types": {"kustomization.yaml": "commonAnnotations: {n: 2, b: true}\n"},
+    "image-tag-number": {"kustomization.yaml": "images:\n- {name: nginx, newTag: 1.10}\n"},
+    "label-pairs-number": {"kustomization.yaml": "labels:\n- pairs: {a: 1}\n"},
+    "base-replicas-string": {"kustomization.yaml": "resources: [base]\n",
+                             "base/kustomization.yaml": "replicas:\n- {name: x, count: \"2\"}\n"},
+    "base-missing-resource": {"kustomization.yaml": "resources: [base]\n",
+                              "base/kustomization.yaml": "resources: [cm.yaml, missing.yaml]\n", "base/cm.yaml": CM},
+    "base-repeated-key": {"kustomization.yaml": "resources: [base]\n",
+                          "base/kustomization.yaml": "configMapGenerator:\n- name: s\n  literals: [a=b, a=c]\n"},
 }
 
 
