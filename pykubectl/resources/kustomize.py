@@ -514,7 +514,8 @@ def _transform(directory: str, kustomization: dict, resources: list[_Res]) -> No
             res.rename(namespace)
         if namespace and kind in ("RoleBinding", "ClusterRoleBinding"):
             for subject in res.obj.get("subjects") or []:
-                if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount":
+                if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and \
+                        subject.get("namespace") in (None, "", "default"):  # kustomize's "defaultOnly"
                     subject["namespace"] = namespace
         if (prefix or suffix) and kind not in _NO_RENAME and metadata.get("name"):
             res.rename(f"{prefix}{metadata['name']}{suffix}")
@@ -834,20 +835,61 @@ def _merge_at(obj: dict, path: tuple[str, ...], pairs: dict, create: bool) -> No
     node[path[-1]] = {**current, **pairs}
 
 
-# -- name references (api/filters/nameref) ----------------------------------------------------------------
+# -- name references (api/filters/nameref, api/internal/konfig/builtinpluginconsts/namereference.go) --------
+
+_POD_ROOTS = {"Pod": "spec", "PodTemplate": "template/spec", "Deployment": "spec/template/spec",
+              "ReplicaSet": "spec/template/spec", "DaemonSet": "spec/template/spec", "StatefulSet": "spec/template/spec",
+              "Job": "spec/template/spec", "CronJob": "spec/jobTemplate/spec/template/spec",
+              "ReplicationController": "spec/template/spec"}
+_CONFIG_KINDS = ("Pod", "PodTemplate", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob")
+_WORKLOAD_KINDS = ("Pod", "StatefulSet", "Deployment", "ReplicationController", "CronJob", "Job", "DaemonSet")
+_CONTAINERS = ("containers", "initContainers")
 
 
-def _pod_specs(obj: dict) -> list[dict]:
-    kind = obj.get("kind")
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    if kind == "Pod":
-        return [spec]
-    if kind == "CronJob":
-        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
-    template = spec.get("template") if isinstance(spec.get("template"), dict) else None
-    if template and isinstance(template.get("spec"), dict):
-        return [template["spec"]]
-    return []
+def _pod_paths(referrers, suffixes) -> list[tuple[str, str]]:
+    return [(kind, f"{_POD_ROOTS[kind]}/{suffix}") for kind in referrers for suffix in suffixes]
+
+
+# referenced kind -> [(referrer kind, slash path; lists are walked item by item)]
+_NAME_REFERENCES: dict[str, list[tuple[str, str]]] = {
+    "ConfigMap": _pod_paths(_CONFIG_KINDS, (
+        "volumes/configMap/name", *(f"{c}/env/valueFrom/configMapKeyRef/name" for c in _CONTAINERS),
+        *(f"{c}/envFrom/configMapRef/name" for c in _CONTAINERS), "volumes/projected/sources/configMap/name")),
+    "Secret": _pod_paths(_CONFIG_KINDS, (
+        "volumes/secret/secretName", *(f"{c}/env/valueFrom/secretKeyRef/name" for c in _CONTAINERS),
+        *(f"{c}/envFrom/secretRef/name" for c in _CONTAINERS), "imagePullSecrets/name",
+        "volumes/projected/sources/secret/name")) + [
+        ("Ingress", "spec/tls/secretName"), ("ServiceAccount", "imagePullSecrets/name"),
+        ("StorageClass", "parameters/secretName"), ("StorageClass", "parameters/adminSecretName"),
+        ("StorageClass", "parameters/userSecretName"), ("StorageClass", "parameters/secretRef"),
+        ("PersistentVolume", "spec/azureFile/secretName")],
+    "Service": [("StatefulSet", "spec/serviceName"), ("Ingress", "spec/rules/http/paths/backend/serviceName"),
+                ("Ingress", "spec/backend/serviceName"), ("Ingress", "spec/rules/http/paths/backend/service/name"),
+                ("Ingress", "spec/defaultBackend/service/name"), ("APIService", "spec/service/name")],
+    "ServiceAccount": _pod_paths(_WORKLOAD_KINDS, ("serviceAccountName",)),
+    "PersistentVolumeClaim": _pod_paths(_WORKLOAD_KINDS, ("volumes/persistentVolumeClaim/claimName",)),
+    "PriorityClass": _pod_paths(_WORKLOAD_KINDS, ("priorityClassName",)),
+    "PersistentVolume": [("PersistentVolumeClaim", "spec/volumeName")],
+    "StorageClass": [("PersistentVolume", "spec/storageClassName"), ("PersistentVolumeClaim", "spec/storageClassName"),
+                     ("StatefulSet", "spec/volumeClaimTemplates/spec/storageClassName")],
+    "IngressClass": [("Ingress", "spec/ingressClassName")],
+}
+_SCALABLE = ("Deployment", "ReplicationController", "ReplicaSet", "StatefulSet")
+
+
+def _walk(node, parts: list[str], kind: str, rename) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, parts, kind, rename)
+        return
+    if not isinstance(node, dict) or not parts:
+        return
+    key, rest = parts[0], parts[1:]
+    if not rest:
+        if isinstance(node.get(key), str):
+            node[key] = rename(kind, node[key])
+        return
+    _walk(node.get(key), rest, kind, rename)
 
 
 def _fix_references(resources: list[_Res]) -> None:
@@ -855,62 +897,35 @@ def _fix_references(resources: list[_Res]) -> None:
     for res in resources:
         for old in res.names:
             renamed.setdefault((res.kind, old), []).append(res)
-
-    def new_name(kind: str, name, namespace) -> str | None:
-        candidates = renamed.get((kind, str(name)), []) if isinstance(name, str) else []
-        if not candidates:
-            return None
-        same = [c for c in candidates if (c.meta.get("namespace") or None) == (namespace or None)]
-        return (same or candidates)[0].name
-
-    def fix(node, key: str, kind: str, namespace) -> None:
-        if isinstance(node, dict) and isinstance(node.get(key), str):
-            found = new_name(kind, node[key], namespace)
-            if found is not None:
-                node[key] = found
+    if not renamed:
+        return
 
     for res in resources:
         namespace = res.meta.get("namespace")
-        for spec in _pod_specs(res.obj):
-            fix(spec, "serviceAccountName", "ServiceAccount", namespace)
-            fix(spec, "serviceAccount", "ServiceAccount", namespace)
-            for secret in spec.get("imagePullSecrets") or []:
-                fix(secret, "name", "Secret", namespace)
-            for volume in spec.get("volumes") or []:
-                if not isinstance(volume, dict):
-                    continue
-                fix(volume.get("configMap"), "name", "ConfigMap", namespace)
-                fix(volume.get("secret"), "secretName", "Secret", namespace)
-                fix(volume.get("persistentVolumeClaim"), "claimName", "PersistentVolumeClaim", namespace)
-                for source in (volume.get("projected") or {}).get("sources") or []:
-                    if isinstance(source, dict):
-                        fix(source.get("configMap"), "name", "ConfigMap", namespace)
-                        fix(source.get("secret"), "name", "Secret", namespace)
-            for group in ("containers", "initContainers", "ephemeralContainers"):
-                for container in spec.get(group) or []:
-                    if not isinstance(container, dict):
-                        continue
-                    for source in container.get("envFrom") or []:
-                        if isinstance(source, dict):
-                            fix(source.get("configMapRef"), "name", "ConfigMap", namespace)
-                            fix(source.get("secretRef"), "name", "Secret", namespace)
-                    for env in container.get("env") or []:
-                        value_from = env.get("valueFrom") if isinstance(env, dict) else None
-                        if isinstance(value_from, dict):
-                            fix(value_from.get("configMapKeyRef"), "name", "ConfigMap", namespace)
-                            fix(value_from.get("secretKeyRef"), "name", "Secret", namespace)
+
+        def rename(kind: str, name: str, namespace=namespace, referrer=res.kind) -> str:
+            candidates = renamed.get((kind, name), [])
+            if kind not in _NOT_NAMESPACEABLE and referrer not in _NOT_NAMESPACEABLE:
+                candidates = [c for c in candidates if (c.meta.get("namespace") or None) == (namespace or None)]
+            return candidates[0].name if candidates else name
+
+        for kind, specs in _NAME_REFERENCES.items():
+            for referrer, path in specs:
+                if referrer == res.kind:
+                    _walk(res.obj, path.split("/"), kind, rename)
+        if res.kind == "HorizontalPodAutoscaler":
+            target = (res.obj.get("spec") or {}).get("scaleTargetRef")
+            if isinstance(target, dict) and target.get("kind") in _SCALABLE and isinstance(target.get("name"), str):
+                target["name"] = rename(target["kind"], target["name"])
         if res.kind in ("RoleBinding", "ClusterRoleBinding"):
             role_ref = res.obj.get("roleRef")
-            if isinstance(role_ref, dict):
-                fix(role_ref, "name", str(role_ref.get("kind") or ""), namespace)
+            if isinstance(role_ref, dict) and isinstance(role_ref.get("name"), str) and \
+                    (role_ref.get("kind") == "ClusterRole" or (role_ref.get("kind") == "Role" and res.kind == "RoleBinding")):
+                role_ref["name"] = rename(role_ref["kind"], role_ref["name"])
             for subject in res.obj.get("subjects") or []:
-                if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount":
-                    fix(subject, "name", "ServiceAccount", subject.get("namespace"))
-        if res.kind == "Ingress":
-            for rule in (res.obj.get("spec") or {}).get("rules") or []:
-                for path in ((rule or {}).get("http") or {}).get("paths") or []:
-                    fix(((path or {}).get("backend") or {}).get("service"), "name", "Service", namespace)
-
+                if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and \
+                        isinstance(subject.get("name"), str):
+                    subject["name"] = rename("ServiceAccount", subject["name"], subject.get("namespace"))
 
 
 # -- kubectl kustomize -o DIR ------------------------------------------------------------------------------

@@ -250,6 +250,100 @@ FIXTURES.update({
      "s.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: ss}\nspec:\n  serviceName: svc\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: c, image: busybox, env: [{name: X, valueFrom: {configMapKeyRef: {name: cfg, key: a}}}]}]\n      volumes: [{name: v, projected: {sources: [{configMap: {name: cfg}}]}}]\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: ds}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      initContainers: [{name: i, image: 'busybox:0'}]\n      containers: [{name: c, image: busybox}]\n---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n"},
 })
 
+REFERENCES = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ing}
+spec:
+  tls: [{secretName: tls, hosts: [a]}]
+  defaultBackend: {service: {name: svc, port: {number: 80}}}
+  rules:
+  - http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: svc, port: {number: 80}}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: sa}
+imagePullSecrets: [{name: tls}]
+secrets: [{name: tls}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: h}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: dep}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: dep}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: i}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: st}
+spec:
+  serviceName: svc
+  template:
+    spec:
+      containers: [{name: c, image: i}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: crb}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cr}
+subjects: [{kind: ServiceAccount, name: sa, namespace: default}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cr}
+"""
+RBAC_REFERENCES = """apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rb}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects:
+- {kind: ServiceAccount, name: sa, namespace: other}
+- {kind: ServiceAccount, name: sa, namespace: default}
+- {kind: ServiceAccount, name: sa}
+- {kind: User, name: sa, namespace: x}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: sa}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  serviceAccountName: sa
+  priorityClassName: pc
+  containers: [{name: c, image: i}]
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: pc}
+value: 1
+"""
+FIXTURES.update({
+    "references-ingress-hpa-serviceaccount": {
+        "kustomization.yaml": "namePrefix: p-\nnamespace: ns\nresources: [r.yaml]\nsecretGenerator:\n- name: tls\n"
+                              "  literals: [a=b]\n",
+        "r.yaml": REFERENCES},
+    "references-rbac-subjects": {
+        "kustomization.yaml": "namePrefix: p-\nnamespace: ns\nresources: [r.yaml]\n", "r.yaml": RBAC_REFERENCES},
+})
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
