@@ -201,11 +201,22 @@ def dump_command(**params) -> None:
 
 
 def run_dump(options: ClusterInfoDumpOptions, session) -> None:
-    from pykubectl.printing.registry import printer_for
+    from pykubectl.printing.registry import JSONPATH_FORMATS, parse_output, printer_for
     from pykubectl.resources import cluster_dump
 
     printer = printer_for(options.output, template_argument=options.template,
                           allow_missing_keys=options.allow_missing_template_keys)
+    chosen = parse_output(options.output, template_argument=options.template)
+    if chosen.name in JSONPATH_FORMATS:
+        # kubectl keeps one JSONPath printer for the whole dump, and client-go's JSONPath carries state over.
+        from pykubectl.printing import jsonpath
+
+        template = chosen.argument
+        if chosen.name == "jsonpath-file":
+            with open(template, encoding="utf-8") as handle:
+                template = handle.read()
+        printer = jsonpath.persistent(template, options.allow_missing_template_keys,
+                                      output_json=chosen.name == "jsonpath-as-json")
     fmt = options.output.lower()
     printed = 0
 

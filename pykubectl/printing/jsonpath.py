@@ -557,6 +557,9 @@ class _Engine:
         self.begin_range = self.in_range = self.end_range = 0
         self.last_end_node: int | None = None
         self.allow_missing_keys = allow_missing_keys
+        # Go's FindResults leaves parser.Root.Nodes at the tail after the last range it entered (never restored):
+        # where a reused JSONPath starts its next Execute (see `persistent`).
+        self.tail = 0
 
     def find_results(self, data, start: int = 0) -> list[list]:
         cur = [data]
@@ -571,8 +574,10 @@ class _Engine:
             if self.begin_range > 0:
                 self.begin_range -= 1
                 self.in_range += 1
+                self.tail = i + 1
                 if results:
                     for value in results:
+                        self.tail = i + 1
                         full.extend(self.find_results(value, i + 1))
                 else:
                     self.find_results(INVALID, i + 1)
@@ -749,6 +754,32 @@ def _execute(template: str, data, allow_missing_keys: bool, output_json: bool) -
                 f"\tobject given to jsonpath engine was:\n\t\t{go_sharp_v(data)}\n\n\n")
         raise JSONPathExecuteError(template, str(exc), text) from None
     return "".join(_print_results(r, output_json) for r in results)
+
+
+def persistent(template: str, allow_missing_keys: bool = True, output_json: bool = False):
+    """One JSONPath parsed once and executed for every object, as a Go JSONPathPrinter kept for a whole run is.
+
+    client-go's FindResults never restores the parse tree it trims while ranging, so after a `{range}` the next
+    object is read from the nodes after it (a `{range}…{end}` template then fails with "not in range, nothing to
+    end"); the engine's counters carry over too."""
+    try:
+        root = parse(template)
+    except JSONPathError as exc:
+        raise JSONPathParseError(template, str(exc)) from None
+    engine = _Engine(root, allow_missing_keys)
+
+    def execute(data) -> str:
+        try:
+            results = engine.find_results(data, engine.tail)
+        except JSONPathError as exc:
+            text = (f"error: error executing jsonpath {go_quote(template)}: Error executing template: {exc}. "
+                    "Printing more information for debugging the template:\n"
+                    f"\ttemplate was:\n\t\t{template}\n"
+                    f"\tobject given to jsonpath engine was:\n\t\t{go_sharp_v(data)}\n\n\n")
+            raise JSONPathExecuteError(template, str(exc), text) from None
+        return "".join(_print_results(r, output_json) for r in results)
+
+    return execute
 
 
 def render(template: str, data, allow_missing_keys: bool = True) -> str:

@@ -107,6 +107,26 @@ spec:
     image: nginx
 """
 
+# jane may list the nodes and nothing else: a dump as jane prints the nodes, then fails on the events.
+JANE = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: node-lister
+rules:
+- apiGroups: [""]
+  resources: [nodes]
+  verbs: [list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: jane-node-lister
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-lister}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}
+"""
+
 # Never scheduled: its log requests fail, and kubectl writes the error between the START and END lines.
 PENDING = """\
 apiVersion: v1
@@ -155,6 +175,7 @@ def state(kube_apiserver, tmp_path_factory):
     kubectl("wait", "--for=condition=Ready", "pod", "--all", "-A", "--timeout=30s")
     kubectl("create", "-f", "-", stdin=PENDING)
     kube_apiserver.settle()
+    kubectl("create", "-f", "-", stdin=JANE)
     yield {"kubeconfig": str(kubeconfig), "home": home, "root": root}
     kube_apiserver.reset()
 
@@ -186,6 +207,14 @@ STDOUT_CASES = [
     ("cluster-info", "dump", "--namespaces", "team", "--allow-missing-template-keys=false",
      "-o", "jsonpath={.items[0].spec.nope}"),
     ("cluster-info", "dump", "-o", "jsonpath-as-json={.items[*].metadata.name}", "--namespaces", "team"),
+    # kubectl reuses one client-go JSONPath, which keeps the parse tree it trimmed inside a range
+    ("cluster-info", "dump", "-A", "-o", "jsonpath={.kind} {range .items[*]}{.metadata.name} {end}{'\\n'}"),
+    ("cluster-info", "dump", "--namespaces", "team", "-o", "jsonpath={range .items[*]}{.metadata.name},{end}"),
+    ("cluster-info", "dump", "--namespaces", "nope", "-o", "jsonpath={.kind}{range .items[*]}[{.kind}]{end}/"),
+    ("cluster-info", "dump", "--namespaces", "team", "-o",
+     "jsonpath={range .items[*]}{range .spec.containers[*]}{.name};{end}|{end}"),
+    ("cluster-info", "dump", "--namespaces", "team", "-o",
+     "jsonpath-as-json={range .items[*]}{.metadata.name}{end}"),
     ("cluster-info", "-n", "team", "dump", "--namespaces", "default"),
     # errors
     ("cluster-info", "dump", "-o", "name"),
@@ -280,3 +309,19 @@ def test_typed_reorders_sorts_maps_drops_unknown_and_adds_go_zero_values():
     assert list(pod["metadata"]["labels"]) == ["a", "z"]
     assert pod["spec"]["containers"] == [{"name": "c", "image": "i", "resources": {}}]
     assert list(pod["spec"]) == ["containers", "nodeName"]
+
+
+
+@pytest.mark.parametrize("args", [("cluster-info", "dump"), ("cluster-info", "dump", "-A"),
+                                  ("cluster-info", "dump", "--output-directory", "-", "-o", "yaml")], ids=" ".join)
+def test_dump_refused(runners, args):
+    """jane (impersonated) may list the nodes only: they are printed, then kubectl's error for the events."""
+    result = runners.assert_same(*args, "--as=jane", normalise=_normalise)
+    assert result.exit_code == 1 and "Forbidden" in result.stderr
+    assert ("namespaces is forbidden" if "-A" in args else "events is forbidden") in result.stderr
+    assert "node01" in result.stdout and "EventList" not in result.stdout
+
+
+def test_dump_refused_from_the_start(runners):
+    result = runners.assert_same("cluster-info", "dump", "--as=nobody", normalise=_normalise)
+    assert result.exit_code == 1 and "nodes is forbidden" in result.stderr and result.stdout == ""
