@@ -54,7 +54,7 @@ _NOT_NAMESPACEABLE = {"APIService", "CSIDriver", "CSINode", "CertificateSigningR
                       "VolumeAttachment"}
 _NO_RENAME = {"CustomResourceDefinition", "APIService", "Namespace"}
 _UNSUPPORTED = ("replacements", "vars", "helmCharts", "helmGlobals", "generators", "transformers", "validators",
-                "openapi", "configurations", "crds", "sortOptions", "buildMetadata")
+                "openapi", "configurations", "crds")
 _DEPRECATED = (("bases", "resources"), ("commonLabels", "labels"), ("imageTags", "images"),
                ("patchesJson6902", "patches"), ("patchesStrategicMerge", "patches"), ("vars", "replacements"))
 
@@ -66,6 +66,7 @@ class _Res:
     obj: dict
     names: list[str] = field(default_factory=list)  # every name it had, oldest first
     hash_suffix: bool = False
+    origin: tuple[str, str] = ("", "")  # ("path", file) or a generator's (kind, kustomization file)
 
     @property
     def kind(self) -> str:
@@ -111,7 +112,31 @@ def build(directory: str, warn=None) -> list[dict]:
         if res.hash_suffix:
             res.rename(f"{res.name}-{_hash(res.obj)}")
     _fix_references(resources)
-    return sorted((r.obj for r in resources), key=functools.cmp_to_key(_legacy_less))
+    top, _ = _load_kustomization(directory)  # sortOptions and buildMetadata count at the top only
+    metadata = top.get("buildMetadata") or []
+    for res in resources:
+        if "originAnnotations" in metadata:
+            res.meta["annotations"] = {**(res.meta.get("annotations") or {}),
+                                       "config.kubernetes.io/origin": _origin_text(res.origin, directory)}
+        if "managedByLabel" in metadata:
+            res.meta["labels"] = {**(res.meta.get("labels") or {}),
+                                  "app.kubernetes.io/managed-by": "kustomize-(devel)"}
+    options = top.get("sortOptions") or {}
+    if options.get("order") == "fifo":
+        return [r.obj for r in resources]
+    legacy = options.get("legacySortOptions") or {}
+    first = tuple(legacy.get("orderFirst") or ()) if legacy else _ORDER_FIRST
+    last = tuple(legacy.get("orderLast") or ()) if legacy else _ORDER_LAST
+    return sorted((r.obj for r in resources), key=functools.cmp_to_key(functools.partial(_legacy_less, first, last)))
+
+
+def _origin_text(origin: tuple[str, str], directory: str) -> str:
+    """The config.kubernetes.io/origin annotation: kustomize's Origin as YAML, paths from the build root."""
+    what, where = origin
+    relative = os.path.relpath(where, os.path.abspath(directory)) if where else ""
+    if what == "path":
+        return f"path: {relative}\n"
+    return f"configuredIn: {relative}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {what}\n"
 
 
 def _run_kustomize(binary: str, directory: str) -> Iterator[Manifest | KubectlError]:
@@ -133,16 +158,17 @@ def _gvk_string(obj: dict) -> str:
     return "_".join([group or "~G", version or "~V", str(obj.get("kind") or "") or "~K"])
 
 
-def _type_order(kind: str) -> int:
-    if kind in _ORDER_FIRST:
-        return -len(_ORDER_FIRST) + _ORDER_FIRST.index(kind)
-    if kind in _ORDER_LAST:
-        return 1 + _ORDER_LAST.index(kind)
+def _type_order(kind: str, first: tuple, last: tuple) -> int:
+    if kind in first:
+        return -len(first) + first.index(kind)
+    if kind in last:
+        return 1 + last.index(kind)
     return 0
 
 
-def _legacy_less(a: dict, b: dict) -> int:
-    ta, tb = _type_order(str(a.get("kind") or "")), _type_order(str(b.get("kind") or ""))
+def _legacy_less(first: tuple, last: tuple, a: dict, b: dict) -> int:
+    ta = _type_order(str(a.get("kind") or ""), first, last)
+    tb = _type_order(str(b.get("kind") or ""), first, last)
     if ta != tb:
         return -1 if ta < tb else 1
     ga, gb = _gvk_string(a), _gvk_string(b)
@@ -242,17 +268,20 @@ def _type_problem(kustomization: dict) -> str:
 def _accumulate(directory: str, warn, component: bool, into: list[_Res] | None = None) -> list[_Res]:
     kustomization, found = _load_kustomization(directory)
     for old_key, new_key in _DEPRECATED:
-        if old_key in kustomization and warn is not None:
+        if kustomization.get(old_key) is not None and warn is not None:
             warn(f"# Warning: '{old_key}' is deprecated. Please use '{new_key}' instead. Run 'kustomize edit fix' "
                  "to update your Kustomization automatically.")
     for key in _UNSUPPORTED:
         if kustomization.get(key):
             raise KubectlError(f"kustomization field {key!r} needs the kustomize binary ({found}): {_GET_KUSTOMIZE}")
+    if "transformerAnnotations" in (kustomization.get("buildMetadata") or []):
+        raise KubectlError(f"kustomization field 'buildMetadata: [transformerAnnotations]' needs the kustomize binary "
+                           f"({found}): {_GET_KUSTOMIZE}")
     resources: list[_Res] = into if into is not None else []
     for entry in [*(kustomization.get("bases") or []), *(kustomization.get("resources") or [])]:
         _accumulate_entry(directory, str(entry), warn, resources)
-    _generate(directory, kustomization, resources, "ConfigMap", kustomization.get("configMapGenerator") or [])
-    _generate(directory, kustomization, resources, "Secret", kustomization.get("secretGenerator") or [])
+    _generate(directory, found, kustomization, resources, "ConfigMap", kustomization.get("configMapGenerator") or [])
+    _generate(directory, found, kustomization, resources, "Secret", kustomization.get("secretGenerator") or [])
     for entry in kustomization.get("components") or []:
         path = _local_path(directory, str(entry))
         if not os.path.isdir(path):
@@ -296,7 +325,7 @@ def _accumulate_entry(directory: str, entry: str, warn, resources: list[_Res]) -
             objects = parsed["items"] if str(parsed.get("kind") or "").endswith("List") and \
                 isinstance(parsed.get("items"), list) else [parsed]
             for obj in objects:
-                resources.append(_Res(obj))
+                resources.append(_Res(obj, origin=("path", os.path.abspath(path))))
 
 
 def _check_root(directory: str, path: str, entry: str) -> None:
@@ -388,7 +417,7 @@ def _env_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _generate(directory: str, kustomization: dict, resources: list[_Res], kind: str, specs: list) -> None:
+def _generate(directory: str, found: str, kustomization: dict, resources: list[_Res], kind: str, specs: list) -> None:
     options = kustomization.get("generatorOptions") or {}
     for spec in specs:
         if not isinstance(spec, dict):
@@ -428,7 +457,7 @@ def _generate(directory: str, kustomization: dict, resources: list[_Res], kind: 
         if immutable:
             obj["immutable"] = True
         disable = own.get("disableNameSuffixHash", options.get("disableNameSuffixHash"))
-        generated = _Res(obj, hash_suffix=not disable)
+        generated = _Res(obj, hash_suffix=not disable, origin=(f"{kind}Generator", os.path.abspath(found)))
         behavior = str(spec.get("behavior") or "create")
         if behavior == "create":
             if _find(resources, kind, name, namespace) is not None:
@@ -532,7 +561,7 @@ def _transform(directory: str, kustomization: dict, resources: list[_Res]) -> No
         _patch(directory, entry, resources, legacy=True)
     for replica in kustomization.get("replicas") or []:
         _replicas(resources, replica)
-    for image in kustomization.get("images") or []:
+    for image in [*(kustomization.get("images") or []), *(kustomization.get("imageTags") or [])]:
         if isinstance(image, dict):
             for res in resources:
                 _images(res.obj, image)

@@ -344,6 +344,22 @@ FIXTURES.update({
         "kustomization.yaml": "namePrefix: p-\nnamespace: ns\nresources: [r.yaml]\n", "r.yaml": RBAC_REFERENCES},
 })
 
+SVC_AND_CM = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+CUSTOM_ORDER = "resources: [r.yaml]\nsortOptions:\n  order: legacy\n  legacySortOptions:\n    orderFirst: [Service]\n" \
+               "    orderLast: [ConfigMap]\n"
+FIXTURES.update({
+    "sort-fifo-and-build-metadata": {
+        "kustomization.yaml": "bases: [base]\ncommonLabels: {a: \"1\"}\nsortOptions:\n  order: fifo\n"
+                              "buildMetadata: [managedByLabel, originAnnotations]\nconfigMapGenerator:\n- name: g\n"
+                              "  literals: [a=b]\npatchesJson6902:\n",
+        "base/kustomization.yaml": "resources: [r.yaml]\ncommonLabels: {x: \"1\"}\npatchesStrategicMerge: []\n"
+                                   "configMapGenerator:\n- name: bg\n  literals: [c=d]\n",
+        "base/r.yaml": SVC_AND_CM},
+    "sort-legacy-custom-order": {"kustomization.yaml": CUSTOM_ORDER, "r.yaml": SVC_AND_CM},
+    "sort-options-of-a-base-ignored": {"kustomization.yaml": "resources: [base]\n",
+                                       "base/kustomization.yaml": CUSTOM_ORDER, "base/r.yaml": SVC_AND_CM},
+})
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
