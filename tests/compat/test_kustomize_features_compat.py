@@ -482,3 +482,23 @@ def test_kustomize_errors_match_kubectl(runners, tmp_path, name):
     write_tree(tmp_path / "k", ERRORS[name])
     result = runners.assert_same("kustomize", str(tmp_path / "k"))
     assert result.exit_code == 1 and result.stderr.startswith("error: ")
+
+
+@pytest.mark.no_simulation
+def test_apply_k_after_a_generator_change_matches_kubectl(harness, monkeypatch):
+    """The real kubectl applies the overlay first; a changed literal gives a new hashed name the Deployment follows."""
+    changed = {**APPLY_OVERLAY,
+               "app/kustomization.yaml": APPLY_OVERLAY["app/kustomization.yaml"].replace("size=xl", "size=s")}
+    prepare = harness.prepare
+
+    def prepare_with_first_apply(setup):
+        prepare(setup)
+        harness.write_files(APPLY_OVERLAY)
+        result = harness.runners.kubectl("apply", "-k", "app", env=harness.env)
+        assert result.exit_code == 0, result.stderr
+        harness.write_files(changed)
+
+    monkeypatch.setattr(harness, "prepare", prepare_with_first_apply)
+    actual, state = harness.check(["apply", "-k", "app"], files=changed)
+    assert "configmap/settings-" in actual.stdout and "deployment.apps/web configured" in actual.stdout
+    assert len([name for name in state if name.startswith("configmaps/settings-")]) == 2
