@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import require_real_kubectl
 
-pytestmark = pytest.mark.needs_simulation
+pytestmark = pytest.mark.needs_simulation(reason="it checks the simulated runtime: nodes node01/node02, crashes, pulls, top")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import find_real_kubectl, require_real_kubectl
 
-pytestmark = pytest.mark.needs_simulation
+pytestmark = pytest.mark.needs_simulation(reason="it checks the test server's own resources, versions, users and contexts")
 
 API_RESOURCES = """\
 NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND

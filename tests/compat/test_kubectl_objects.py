@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import require_real_kubectl
 
-pytestmark = pytest.mark.needs_simulation
+pytestmark = pytest.mark.needs_simulation(reason="it checks the test server's own objects: fixed names, no controllers, its defaults")
 
 MANIFESTS = """\
 apiVersion: apps/v1

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.needs_simulation
+pytestmark = pytest.mark.needs_simulation(reason="it checks the simulated controllers and nodes (node01/node02) themselves")
 
 HASH = "[456789bcdf]{1,10}"
 SUFFIX = "[bcdfghjklmnpqrstvwxz2456789]{5}"

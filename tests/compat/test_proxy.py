@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import Runners, _isolated_env, require_real_kubectl
 
-pytestmark = pytest.mark.needs_simulation
+pytestmark = pytest.mark.needs_simulation(reason="fixed object names in the default namespace")
 
 STARTING = re.compile(r"^Starting to serve on 127\.0\.0\.1:(\d+)$")
 

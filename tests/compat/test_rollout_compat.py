@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-pytestmark = pytest.mark.needs_simulation
+# Runs under --kube-real too: each test works in a namespace of its own (pods must start within 20s).
 
 WORKLOADS = """\
 apiVersion: apps/v1

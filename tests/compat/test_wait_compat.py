@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.needs_simulation  # (test_parse_for needs no server)
+# Runs under --kube-real too: each test works in a namespace of its own (pods must start within 20s).
 
 
 @pytest.fixture
