@@ -53,7 +53,7 @@ _NOT_NAMESPACEABLE = {"APIService", "CSIDriver", "CSINode", "CertificateSigningR
                       "StorageClass", "SubjectAccessReview", "TokenReview", "ValidatingWebhookConfiguration",
                       "VolumeAttachment"}
 _NO_RENAME = {"CustomResourceDefinition", "APIService", "Namespace"}
-_UNSUPPORTED = ("replacements", "vars", "helmCharts", "helmGlobals", "generators", "transformers", "validators",
+_UNSUPPORTED = ("vars", "helmCharts", "helmGlobals", "generators", "transformers", "validators",
                 "openapi", "configurations", "crds")
 _DEPRECATED = (("bases", "resources"), ("commonLabels", "labels"), ("imageTags", "images"),
                ("patchesJson6902", "patches"), ("patchesStrategicMerge", "patches"), ("vars", "replacements"))
@@ -565,6 +565,13 @@ def _transform(directory: str, kustomization: dict, resources: list[_Res]) -> No
         if isinstance(image, dict):
             for res in resources:
                 _images(res.obj, image)
+    for entry in kustomization.get("replacements") or []:
+        if isinstance(entry, dict) and entry.get("path"):
+            loaded = _load_yaml(_read_file(directory, str(entry["path"])).decode("utf-8"))
+            for replacement in loaded if isinstance(loaded, list) else [loaded]:
+                _replace(resources, replacement or {})
+        else:
+            _replace(resources, entry or {})
 
 
 def _documents(text: str, field_name: str) -> list:
@@ -741,6 +748,141 @@ def _merge_list(original, patch: list, kind: str, key: str) -> list:
             continue
         merged.append(_merge_map(match if match is not None else {}, item, kind))
     return merged + rest
+
+
+# -- replacements (api/filters/replacement) -----------------------------------------------------------------
+
+
+def _krm_id(res: _Res) -> dict:
+    group, _, version = str(res.obj.get("apiVersion") or "").rpartition("/")
+    return {"group": group, "version": version, "kind": res.kind, "name": res.name,
+            "namespace": str(res.meta.get("namespace") or "")}
+
+
+def _id_matches(selector: dict, res: _Res) -> bool:
+    have = _krm_id(res)
+    if any(selector.get(key) and str(selector[key]) != have[key] for key in have):
+        return False
+    if selector.get("labelSelector") and not _selects(str(selector["labelSelector"]), res.meta.get("labels") or {}):
+        return False
+    return not (selector.get("annotationSelector")
+                and not _selects(str(selector["annotationSelector"]), res.meta.get("annotations") or {}))
+
+
+def _selector_text(selector: dict) -> str:
+    def part(key: str, empty: str) -> str:
+        return str(selector.get(key) or "") or empty
+
+    return (f"{part('kind', '[noKind]')}.{part('version', '[noVer]')}.{part('group', '[noGrp]')}/"
+            f"{part('name', '[noName]')}.{part('namespace', '[noNs]')}")
+
+
+def _split_field_path(path: str) -> list[str]:
+    """kyaml's smarter path splitter: dots separate fields except inside [brackets]."""
+    parts, current, depth = [], "", 0
+    for char in path:
+        if char == "." and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        depth += char == "["
+        depth -= char == "]"
+        current += char
+    parts.append(current)
+    return parts
+
+
+def _lookup(node, parts: list[str], create, found: list) -> None:
+    """Every node at parts (kyaml PathGetter): [k=v] picks list items, * every item, digits an index;
+    `create` is the value kind to create missing leaves with (None: create nothing)."""
+    if not parts:
+        return
+    part, rest = parts[0], parts[1:]
+
+    def descend(container, key, child) -> None:
+        if not rest:
+            found.append((container, key))
+            return
+        if child is None and create is not None:
+            following = rest[0]
+            child = [] if (following.startswith("[") and "=" in following) or following.isdigit() or \
+                following == "*" else {}
+            container[key] = child
+        if child is not None:
+            _lookup(child, rest, create, found)
+
+    if part == "*" and isinstance(node, list):
+        for index, item in enumerate(node):
+            descend(node, index, item)
+    elif part.startswith("[") and part.endswith("]") and isinstance(node, list):
+        key, _, value = part[1:-1].partition("=")
+        matches = [i for i, item in enumerate(node)
+                   if (not key and item == value) or (isinstance(item, dict) and str(item.get(key)) == value)]
+        if not matches and create is not None and key:
+            node.append({key: value})
+            matches = [len(node) - 1]
+        for index in matches:
+            descend(node, index, node[index])
+    elif part.isdigit() and isinstance(node, list):
+        index = int(part)
+        if index < len(node):
+            descend(node, index, node[index])
+        elif index == len(node) and create is not None:
+            node.append(None)
+            descend(node, index, None)
+    elif isinstance(node, dict):
+        key = part[1:-1] if part.startswith("[") and part.endswith("]") else part
+        if key in node or create is not None:
+            descend(node, key, node.get(key))
+
+
+def _replace(resources: list[_Res], replacement: dict) -> None:
+    source, targets = replacement.get("source"), replacement.get("targets")
+    if not isinstance(source, dict) or not targets:
+        raise KubectlError("replacements must specify a source and at least one target")
+    matches = [res for res in resources if _id_matches(source, res)]
+    if not matches:
+        raise KubectlError(f"nothing selected by {_selector_text(source)}")
+    if len(matches) > 1:
+        raise KubectlError(f"multiple matches for selector {_selector_text(source)}")
+    found: list = []
+    field_path = str(source.get("fieldPath") or "metadata.name")
+    _lookup(matches[0].obj, _split_field_path(field_path), None, found)
+    value = copy.deepcopy(found[0][0][found[0][1]]) if found else None
+    options = source.get("options") or {}
+    if options.get("delimiter") and value not in (None, ""):
+        pieces = str(value).split(str(options["delimiter"]))
+        index = int(options.get("index") or 0)
+        if not 0 <= index < len(pieces):
+            raise KubectlError(f"options.index {index} is out of bounds for value {value}")
+        value = pieces[index]
+    for target in targets:
+        if not isinstance(target, dict) or not isinstance(target.get("select"), dict):
+            raise KubectlError("target must specify resources to select")
+        options = target.get("options") or {}
+        for res in resources:
+            if not _id_matches(target["select"], res) or \
+                    any(_id_matches(reject, res) for reject in target.get("reject") or [] if isinstance(reject, dict)):
+                continue
+            for path in target.get("fieldPaths") or ["metadata.name"]:
+                spots: list = []
+                _lookup(res.obj, _split_field_path(str(path)), True if options.get("create") else None, spots)
+                if not spots:
+                    raise KubectlError(f'unable to find field "{path}" in replacement target')
+                for container, key in spots:
+                    new = copy.deepcopy(value)
+                    if options.get("delimiter"):
+                        delimiter = str(options["delimiter"])
+                        pieces = str(container[key] if container[key] is not None else "").split(delimiter)
+                        index = int(options.get("index") or 0)
+                        if index < 0:
+                            pieces.insert(0, str(value))
+                        elif index >= len(pieces):
+                            pieces.append(str(value))
+                        else:
+                            pieces[index] = str(value)
+                        new = delimiter.join(pieces)
+                    container[key] = new
 
 
 def _replicas(resources: list[_Res], replica) -> None:

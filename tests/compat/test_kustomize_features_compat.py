@@ -360,6 +360,56 @@ FIXTURES.update({
                                        "base/kustomization.yaml": CUSTOM_ORDER, "base/r.yaml": SVC_AND_CM},
 })
 
+REPLACEMENTS = """resources: [r.yaml]
+replacements:
+- source: {kind: ConfigMap, name: src, fieldPath: data.host}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths:
+    - spec.template.spec.containers.[name=app].env.[name=HOST].value
+    - spec.template.spec.containers.*.args.0
+    - metadata.annotations.[x.y/z]
+    options: {create: true}
+- source: {kind: ConfigMap, fieldPath: data.list, options: {delimiter: ",", index: 1}}
+  targets:
+  - select: {name: d}
+    fieldPaths: ["spec.template.spec.containers.[name=side].image"]
+    options: {delimiter: ":", index: 1}
+- source: {kind: ConfigMap, fieldPath: "metadata.annotations.[a.b/c]"}
+  targets:
+  - select: {kind: Deployment}
+    reject: [{name: other}]
+    fieldPaths: [spec.template.metadata.labels.new]
+    options: {create: true}
+- source: {kind: Deployment, fieldPath: spec.template.spec.containers}
+  targets:
+  - select: {kind: ConfigMap}
+    fieldPaths: [data.copied]
+    options: {create: true}
+"""
+REPLACEMENT_SOURCES = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: src, annotations: {a.b/c: "x.y"}}
+data: {host: db.example.com, port: "5432", list: "a,b,c"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - {name: app, image: "nginx:1", env: [{name: HOST, value: x}, {name: P, value: y}]}
+      - {name: side, image: "busybox:1", args: [a, b]}
+"""
+FIXTURES["replacements"] = {"kustomization.yaml": REPLACEMENTS, "r.yaml": REPLACEMENT_SOURCES}
+FIXTURES["replacements-from-a-file-after-prefix"] = {
+    "kustomization.yaml": "resources: [r.yaml]\nnamePrefix: p-\nreplacements:\n- path: repl.yaml\n",
+    "repl.yaml": "- source: {kind: ConfigMap, fieldPath: data.host}\n  targets:\n  - select: {kind: Deployment}\n"
+                 "    fieldPaths: [metadata.labels.host]\n    options: {create: true}\n",
+    "r.yaml": REPLACEMENT_SOURCES}
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
@@ -463,6 +513,17 @@ ERRORS = {
     "bad-literal": {"kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [ab, c=d]\n"},
     "missing-env-file": {"kustomization.yaml": "configMapGenerator:\n- name: c\n  envs: [nofile, x]\n"},
     "missing-file-source": {"kustomization.yaml": "secretGenerator:\n- name: c\n  files: [a/b/nofile, x]\n"},
+    "replacement-target-field-missing": {
+        "kustomization.yaml": "resources: [cm.yaml]\nreplacements:\n- source: {kind: ConfigMap}\n  targets:\n"
+                              "  - select: {kind: ConfigMap}\n    fieldPaths: [spec.nothere.x]\n", "cm.yaml": CM},
+    "replacement-source-missing": {
+        "kustomization.yaml": "resources: [cm.yaml]\nreplacements:\n- source: {kind: Nope}\n  targets:\n"
+                              "  - select: {kind: ConfigMap}\n", "cm.yaml": CM},
+    "replacement-source-ambiguous": {
+        "kustomization.yaml": "resources: [cm.yaml, cm2.yaml]\nreplacements:\n- source: {version: v1}\n  targets:\n"
+                              "  - select: {kind: ConfigMap}\n", "cm.yaml": CM, "cm2.yaml": CM.replace("name: c", "name: d")},
+    "replacement-without-targets": {
+        "kustomization.yaml": "resources: [cm.yaml]\nreplacements:\n- source: {kind: ConfigMap}\n", "cm.yaml": CM},
     "repeated-key": {"kustomization.yaml": "secretGenerator:\n- name: s\n  literals: [a=b]\n  files: [a=cm.yaml]\n",
                      "cm.yaml": CM},
     "annotation-types": {"kustomization.yaml": "commonAnnotations: {n: 2, b: true}\n"},

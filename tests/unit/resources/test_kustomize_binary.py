@@ -33,7 +33,7 @@ def test_kustomize_binary_failure_is_reported(tmp_path, monkeypatch):
 
 def test_without_binary_unsupported_fields_say_how_to_get_kustomize(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    (tmp_path / "kustomization.yaml").write_text("replacements:\n- path: r.yaml\n")
+    (tmp_path / "kustomization.yaml").write_text("helmCharts:\n- name: r\n")
     found = list(read_kustomization(str(tmp_path)))
     assert len(found) == 1 and not isinstance(found[0], Manifest)
-    assert "'replacements'" in str(found[0]) and "install kustomize" in str(found[0])
+    assert "'helmCharts'" in str(found[0]) and "install kustomize" in str(found[0])
