@@ -162,11 +162,13 @@ class ClusterInfoDumpOptions:
     namespaces: tuple[str, ...] = ()
     all_namespaces: bool = False
     pod_running_timeout: float = 20.0
+    output_given: bool = True  # -o given (rather than its default): a lone --template then means go-template
 
     @classmethod
-    def from_flags(cls, params: dict) -> ClusterInfoDumpOptions:
+    def from_flags(cls, params: dict, output_given: bool = True) -> ClusterInfoDumpOptions:
         output = params.get("output")
         return cls(output=output if output is not None else "json", template=params.get("template") or "",
+                   output_given=output_given,
                    allow_missing_template_keys=params.get("allow_missing_template_keys") is not False,
                    show_managed_fields=bool(params.get("show_managed_fields")),
                    output_directory=params.get("output_directory") or "",
@@ -194,8 +196,10 @@ class ClusterInfoDumpOptions:
                        "is running")
 @bundles.show_managed_fields
 @bundles.template
+@click.argument("args", nargs=-1)  # cobra ignores extra words here
 def dump_command(**params) -> None:
-    options = ClusterInfoDumpOptions.from_flags(params)
+    source = click.get_current_context().get_parameter_source("output")
+    options = ClusterInfoDumpOptions.from_flags(params, output_given=source is not click.core.ParameterSource.DEFAULT)
     options.validate()
     run_dump(options, current_session())
 
@@ -204,9 +208,11 @@ def run_dump(options: ClusterInfoDumpOptions, session) -> None:
     from pykubectl.printing.registry import JSONPATH_FORMATS, parse_output, printer_for
     from pykubectl.resources import cluster_dump
 
-    printer = printer_for(options.output, template_argument=options.template,
+    # --template without an explicit -o is a go-template, though the files still end in the default's .json
+    output = options.output if options.output_given or not options.template else ""
+    printer = printer_for(output, template_argument=options.template,
                           allow_missing_keys=options.allow_missing_template_keys)
-    chosen = parse_output(options.output, template_argument=options.template)
+    chosen = parse_output(output, template_argument=options.template)
     if chosen.name in JSONPATH_FORMATS:
         # kubectl keeps one JSONPath printer for the whole dump, and client-go's JSONPath carries state over.
         from pykubectl.printing import jsonpath
@@ -217,26 +223,26 @@ def run_dump(options: ClusterInfoDumpOptions, session) -> None:
                 template = handle.read()
         printer = jsonpath.persistent(template, options.allow_missing_template_keys,
                                       output_json=chosen.name == "jsonpath-as-json")
-    fmt = options.output.lower()
+    fmt = chosen.name
     printed = 0
 
     def render(listing: dict) -> str:
         # One Go YAMLPrinter for the whole run: `---` before every document after the first, files included.
         nonlocal printed
-        if fmt == "name" and not options.template:
+        if fmt == "name":
             kind = listing.get("kind", "")
             raise KubectlError(f"list types are not supported by name printing: *v1.{kind}")
         if fmt in ("json", "yaml") and not options.show_managed_fields:
             listing = cluster_dump.without_managed_fields(listing)
         text = printer(listing)
         printed += 1
-        return "---\n" + text if fmt == "yaml" and not options.template and printed > 1 else text
+        return "---\n" + text if fmt == "yaml" and printed > 1 else text
 
     client = session.client
     namespace = session.namespace
     out = session.streams.out
     target = cluster_dump.DumpTarget(options.output_directory, out.write)
-    extension = cluster_dump.file_extension(fmt if not options.template else "")
+    extension = cluster_dump.file_extension(options.output)  # Go compares the flag as typed: -o JSON gives .txt
 
     nodes = client.get_json("/api/v1/nodes")
     target.writer("nodes", extension)(render(cluster_dump.typed_list(nodes, "core.NodeList")))

@@ -125,9 +125,12 @@ class DumpTarget:
     def writer(self, name: str, extension: str) -> Callable[[str], None]:
         if not self.directory:
             return self._stdout_write
-        full = os.path.join(self.directory, name) + extension
-        os.makedirs(os.path.dirname(full), mode=0o755, exist_ok=True)
-        fd = os.open(full, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o666)
+        full = os.path.normpath(os.path.join(self.directory, name) + extension)  # filepath.Join cleans
+        _mkdir_all(os.path.dirname(full))
+        try:
+            fd = os.open(full, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o666)
+        except OSError as exc:
+            raise _path_error("open", exc, full) from None
         os.close(fd)
 
         def write(text: str) -> None:
@@ -135,6 +138,30 @@ class DumpTarget:
                 handle.write(text)
 
         return write
+
+
+def _mkdir_all(path: str) -> None:
+    """Go's os.MkdirAll, for its errors: the first ancestor that is not a directory, or the one mkdir refused."""
+    if not path or os.path.isdir(path):
+        return
+    if os.path.exists(path):
+        raise _path_error("mkdir", None, path, "not a directory")
+    parent = os.path.dirname(path.rstrip(os.sep))
+    if parent and parent != path:
+        _mkdir_all(parent)
+    try:
+        os.mkdir(path, 0o755)
+    except OSError as exc:
+        if not os.path.isdir(path):
+            raise _path_error("mkdir", exc, path) from None
+
+
+def _path_error(op: str, exc: OSError | None, path: str, reason: str = ""):
+    """Go's *PathError text: `mkdir /x: permission denied`."""
+    from pykubectl.errors import KubectlError
+
+    reason = reason or (exc.strerror if exc is not None and exc.strerror else str(exc))
+    return KubectlError(f"{op} {path}: {reason[:1].lower()}{reason[1:]}")
 
 
 def pod_containers(pod: Mapping) -> Iterator[str]:

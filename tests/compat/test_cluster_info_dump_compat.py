@@ -216,6 +216,11 @@ STDOUT_CASES = [
     ("cluster-info", "dump", "--namespaces", "team", "-o",
      "jsonpath-as-json={range .items[*]}{.metadata.name}{end}"),
     ("cluster-info", "-n", "team", "dump", "--namespaces", "default"),
+    ("cluster-info", "dump", "extra", "words", "--namespaces", "team"),
+    ("cluster-info", "dump", "--template={{.kind}}", "--namespaces", "team"),  # a lone --template: go-template
+    ("cluster-info", "dump", "-o", "json", "--template={{.kind}}", "--namespaces", "team"),
+    ("cluster-info", "dump", "-o", "yaml", "--template={{.kind}}", "--namespaces", "team"),
+    ("cluster-info", "dump", "-o", "JSON", "--namespaces", "team"),
     # errors
     ("cluster-info", "dump", "-o", "name"),
     ("cluster-info", "dump", "-o", "wide"),
@@ -258,8 +263,11 @@ def _tree(directory: Path) -> dict[str, tuple[int, str]]:
     return tree
 
 
-@pytest.mark.parametrize("extra", [(), ("-A", "-o", "yaml"), ("--namespaces", "team,default", "-o", "jsonpath={.kind}")],
-                         ids=" ".join)
+@pytest.mark.parametrize("extra", [
+    (), ("-A", "-o", "yaml"), ("--namespaces", "team,default", "-o", "jsonpath={.kind}"),
+    ("--namespaces", "team", "--template", "{{.kind}}"),  # go-template into .json files
+    ("--namespaces", "team", "-o", "JSON"),  # kubectl matches the extension case-sensitively: .txt
+], ids=" ".join)
 def test_dump_to_directory(runners, state, extra):
     target = state["root"] / "dump"
     shutil.rmtree(target, ignore_errors=True)
@@ -325,3 +333,15 @@ def test_dump_refused(runners, args):
 def test_dump_refused_from_the_start(runners):
     result = runners.assert_same("cluster-info", "dump", "--as=nobody", normalise=_normalise)
     assert result.exit_code == 1 and "nodes is forbidden" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("where", ["file", "file/sub", "file/sub/deeper"])
+def test_dump_directory_errors(runners, state, where):
+    blocker = state["root"] / "file"
+    blocker.write_text("not a directory\n")
+    try:
+        result = runners.assert_same("cluster-info", "dump", "--namespaces", "team",
+                                     "--output-directory", str(state["root"] / where), normalise=_normalise)
+    finally:
+        blocker.unlink()
+    assert result.exit_code == 1 and result.stderr == f"error: mkdir {blocker}: not a directory\n"
