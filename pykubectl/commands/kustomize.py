@@ -29,16 +29,21 @@ def _shown(text: str):
 class KustomizeOptions:
     directory: str = "."
     output: str = ""
+    load_restrictor: str = "LoadRestrictionsRootOnly"
     args: tuple[str, ...] = ()
 
     @classmethod
     def from_flags(cls, params: dict) -> KustomizeOptions:
         args = tuple(params.get("args") or ())
-        return cls(directory=args[0] if args else ".", output=params.get("output") or "", args=args)
+        return cls(directory=args[0] if args else ".", output=params.get("output") or "",
+                   load_restrictor=params.get("load_restrictor") or "LoadRestrictionsRootOnly", args=args)
 
     def validate(self) -> None:
         if len(self.args) > 1:
             raise KubectlError("specify one path to kustomization.yaml")
+        if self.load_restrictor not in ("LoadRestrictionsRootOnly", "LoadRestrictionsNone"):
+            raise KubectlError(f"illegal flag value --load-restrictor {self.load_restrictor}; legal values: "
+                               "[LoadRestrictionsRootOnly LoadRestrictionsNone]")
 
 
 @click.command("kustomize", cls=KubectlCommand, help=HELP, examples=EXAMPLES, usage=USAGE)
@@ -64,14 +69,14 @@ def command(**params) -> None:
 
 def run(options: KustomizeOptions, streams) -> None:
     from pykubectl.printing.structured import to_yaml
-    from pykubectl.resources.manifests import read_kustomization
+    from pykubectl.resources.kustomize import read_kustomization
 
     def warn(text: str) -> None:
         streams.err.write(text + "\n")
         streams.err.flush()
 
     objects: list[dict] = []
-    for item in read_kustomization(options.directory, warn):
+    for item in read_kustomization(options.directory, warn, options.load_restrictor):
         if isinstance(item, Exception):
             raise item
         objects.append(item.obj)

@@ -19,6 +19,7 @@ the field.
 from __future__ import annotations
 
 import base64
+import contextvars
 import copy
 import functools
 import hashlib
@@ -89,18 +90,28 @@ class _Res:
         self.meta["name"] = new
 
 
-def read_kustomization(directory: str, warn=None) -> Iterator[Manifest | KubectlError]:
+LOAD_RESTRICTORS = ("LoadRestrictionsRootOnly", "LoadRestrictionsNone")
+_ROOT_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("kustomize_root_only", default=True)
+
+
+def read_kustomization(directory: str, warn=None,
+                       load_restrictor: str = "LoadRestrictionsRootOnly") -> Iterator[Manifest | KubectlError]:
+    """`load_restrictor` "LoadRestrictionsNone" lets kustomizations read files outside their root (the built-in
+    builder only; the kustomize binary gets the flag too)."""
     import shutil
 
     binary = shutil.which("kustomize")
     if binary is not None:
-        yield from _run_kustomize(binary, directory)
+        yield from _run_kustomize(binary, directory, load_restrictor)
         return
+    token = _ROOT_ONLY.set(load_restrictor != "LoadRestrictionsNone")
     try:
         objects = build(directory, warn)
     except KubectlError as exc:
         yield ManifestError(str(exc))
         return
+    finally:
+        _ROOT_ONLY.reset(token)
     for obj in objects:
         yield Manifest(obj, directory)
 
@@ -139,10 +150,12 @@ def _origin_text(origin: tuple[str, str], directory: str) -> str:
     return f"configuredIn: {relative}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {what}\n"
 
 
-def _run_kustomize(binary: str, directory: str) -> Iterator[Manifest | KubectlError]:
+def _run_kustomize(binary: str, directory: str,
+                   load_restrictor: str = "LoadRestrictionsRootOnly") -> Iterator[Manifest | KubectlError]:
     import subprocess
 
-    proc = subprocess.run([binary, "build", directory], capture_output=True, text=True)
+    extra = ["--load-restrictor", load_restrictor] if load_restrictor != "LoadRestrictionsRootOnly" else []
+    proc = subprocess.run([binary, "build", directory, *extra], capture_output=True, text=True)
     if proc.returncode != 0:
         yield ManifestError(proc.stderr.strip().removeprefix("Error: ") or f"kustomize build {directory} failed")
         return
@@ -330,7 +343,7 @@ def _accumulate_entry(directory: str, entry: str, warn, resources: list[_Res]) -
 
 def _check_root(directory: str, path: str, entry: str) -> None:
     root, real = os.path.realpath(directory), os.path.realpath(path)
-    if os.path.commonpath([root, real]) != root:  # kustomize's default LoadRestrictionsRootOnly
+    if _ROOT_ONLY.get() and os.path.commonpath([root, real]) != root:  # kustomize's default LoadRestrictionsRootOnly
         raise KubectlError(f"accumulating resources: accumulation err='accumulating resources from '{entry}': "
                            f"security; file '{real}' is not in or below '{root}'': must build at directory: "
                            f"'{real}': file is not directory")
@@ -339,7 +352,7 @@ def _check_root(directory: str, path: str, entry: str) -> None:
 def _read_file(directory: str, entry: str) -> bytes:
     path = os.path.join(directory, entry)
     root, real = os.path.realpath(directory), os.path.realpath(path)
-    if os.path.commonpath([root, real]) != root:
+    if _ROOT_ONLY.get() and os.path.commonpath([root, real]) != root:
         raise KubectlError(f"security; file '{real}' is not in or below '{root}'")
     try:
         with open(path, "rb") as handle:

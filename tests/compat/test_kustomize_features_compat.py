@@ -563,3 +563,12 @@ def test_apply_k_after_a_generator_change_matches_kubectl(harness, monkeypatch):
     actual, state = harness.check(["apply", "-k", "app"], files=changed)
     assert "configmap/settings-" in actual.stdout and "deployment.apps/web configured" in actual.stdout
     assert len([name for name in state if name.startswith("configmaps/settings-")]) == 2
+
+
+@pytest.mark.parametrize("restrictor", ["LoadRestrictionsNone", "LoadRestrictionsRootOnly", "bogus"])
+def test_kustomize_load_restrictor_matches_kubectl(runners, tmp_path, restrictor):
+    write_tree(tmp_path, {"cm.yaml": CM, "f.txt": "hi\n",
+                          "k/kustomization.yaml": "resources: [../cm.yaml]\nconfigMapGenerator:\n- name: g\n"
+                                                  "  files: [../f.txt]\n"})
+    result = runners.assert_same("kustomize", str(tmp_path / "k"), "--load-restrictor", restrictor)
+    assert (result.exit_code == 0) == (restrictor == "LoadRestrictionsNone")
