@@ -2,18 +2,21 @@
 
 API:
 
-* `read_kustomization(directory, warn=None) -> Iterator[Manifest | KubectlError]`: the objects
-  `kustomize build DIR` prints, in kustomize's legacy order, each with DIR as its source. With a `kustomize`
-  binary on PATH it runs `kustomize build DIR` instead. `warn(text)` receives deprecation notices.
+* `read_kustomization(directory, warn=None, load_restrictor=...) -> Iterator[Manifest | KubectlError]`: the
+  objects `kustomize build DIR` prints, in kustomize's output order, each with DIR as its source. With a
+  `kustomize` binary on PATH it runs `kustomize build DIR` instead. `warn(text)` receives deprecation notices.
+* `build(directory, warn=None) -> list[dict]`: the built-in builder itself.
+* `individual_files(objects) -> [(file name, object)]`: `kubectl kustomize -o DIR`'s one file per object.
 
-Built in (kustomize api/krusty, api/internal/target/kusttarget.go): resources and nested kustomizations,
-components, configMapGenerator/secretGenerator (+ generatorOptions, behavior create|merge|replace, the
-content-hash name suffix of api/hasher), then the transformers in kustomize's order: patchesStrategicMerge,
-patches (strategic merge or JSON 6902, with targets), namespace, namePrefix/nameSuffix,
-commonLabels/labels, commonAnnotations, patchesJson6902, replicas, images; at the end the hash suffixes
-and the references to renamed ConfigMaps, Secrets, ServiceAccounts, PVCs and Roles in pod specs and
-bindings. Other fields (replacements, vars, helmCharts, plugins, remote bases) stop with an error naming
-the field.
+Built in, following kustomize's KustTarget: resources and nested kustomizations, components,
+configMapGenerator/secretGenerator (generatorOptions, behavior create|merge|replace, api/hasher's content-hash
+suffix), then the transformers in kustomize's order: patchesStrategicMerge, patches (strategic merge or JSON
+6902, inline or path, target selectors), namespace, namePrefix/nameSuffix, commonLabels/labels,
+commonAnnotations, patchesJson6902, replicas, images/imageTags, replacements; at the end the hash suffixes,
+the name references of kustomize's nameReference table, buildMetadata (managedByLabel, originAnnotations) and
+sortOptions (legacy, fifo). Other fields (vars, helmCharts, generator/transformer plugins, openapi,
+configurations, crds, buildMetadata transformerAnnotations, remote resources) stop with an error naming the
+field.
 """
 
 from __future__ import annotations
