@@ -62,6 +62,7 @@ def _real_kubeconfig(config: pytest.Config) -> str | None:
 
 
 _started: list = []  # the session's FakeApiServer once started (one per pytest process / xdist worker)
+_real_namespaces: list = []  # under --kube-real: the namespaces this session made, removed (or removing)
 
 
 # This plugin's own fixtures: they request kube_apiserver but work against a real cluster too.
@@ -78,6 +79,29 @@ def uses_server_internals(item: pytest.Item) -> bool:
     return any("kube_apiserver" in fixturedef.argnames
                for name, fixturedefs in info.name2fixturedefs.items() if name not in _PLUGIN_FIXTURES
                for fixturedef in fixturedefs)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under --kube-real: release the pods that finalizers still hold in this session's namespaces (tests of
+    `wait --for=delete` leave some), so that the namespaces' deletion can finish."""
+    if not _real_namespaces:
+        return
+    ours = {namespace.name for namespace in _real_namespaces}
+    helper = _real_namespaces[0]
+    _real_namespaces.clear()
+    try:
+        listing = helper._kubectl("get", "pods", "--all-namespaces", "-o",
+                                  "jsonpath={range .items[?(@.metadata.finalizers)]}"
+                                  "{.metadata.namespace} {.metadata.name}{\"\\n\"}{end}")
+        for line in listing.splitlines():
+            namespace, _, name = line.partition(" ")
+            if namespace in ours:
+                helper._kubectl("patch", "pod", name, "-n", namespace, "--type=merge",
+                                "-p", '{"metadata":{"finalizers":null}}')
+    except (pytest.fail.Exception, subprocess.SubprocessError) as error:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"--kube-real: could not release finalizer-held pods: {error}")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -129,7 +153,7 @@ class _RealNamespace:
         self.name = f"pykubectl-e2e-{uuid.uuid4().hex[:10]}"
         self.created = False
 
-    def _kubectl(self, *args: str, kubeconfig: str | None = None) -> None:
+    def _kubectl(self, *args: str, kubeconfig: str | None = None) -> str:
         binary = shutil.which("kubectl")
         if binary is None:
             pytest.fail("--kube-real needs kubectl on PATH (to create the tests' namespaces)")
@@ -138,6 +162,7 @@ class _RealNamespace:
                               capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             pytest.fail(f"kubectl {' '.join(args)}: {done.stderr.strip()}")
+        return done.stdout
 
     def kubeconfig_in(self, namespace: str | None) -> Path:
         """A copy of the real kubeconfig whose current context names `namespace` (default: this test's own)."""
@@ -146,6 +171,7 @@ class _RealNamespace:
             if not self.created:
                 self._kubectl("create", "namespace", namespace)
                 self.created = True
+                _real_namespaces.append(self)
         path = self.tmp_path / f"kubeconfig-real-{namespace}"
         if not path.exists():
             shutil.copyfile(self.kubeconfig, path)
