@@ -425,10 +425,8 @@ def _env_pairs(text: str) -> list[tuple[str, str]]:
         if not line or line.startswith("#"):
             continue
         key, sep, value = line.partition("=")
-        if not sep:
-            if key not in os.environ:
-                continue
-            value = os.environ[key]
+        if not sep:  # a bare name takes its value from the environment ("" when unset)
+            value = os.environ.get(key, "")
         pairs.append((key, value))
     return pairs
 
