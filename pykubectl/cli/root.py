@@ -72,7 +72,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("plugin", "pykubectl.commands.plugin", "Provides utilities for interacting with plugins", OTHER),
     CommandSpec("version", "pykubectl.commands.version", "Print the client and server version information", OTHER),
     CommandSpec("options", "pykubectl.commands.options", "Print the list of flags inherited by all commands", OTHER, hidden=True),
-    CommandSpec("alpha", "pykubectl.commands.alpha", "Commands for features in alpha", OTHER, hidden=True),
+    # hidden from help and, with no short help, from completion: kubectl 1.32 filters an alpha without children
+    CommandSpec("alpha", "pykubectl.commands.alpha", "", OTHER, hidden=True),
 )
 
 

@@ -294,6 +294,14 @@ ALPHA_CASES = [("alpha",), ("alpha", "--help"), ("alpha", "-h"), ("alpha", "foo"
                ("alpha", "-n", "team"), ("--help",)]
 
 
+@pytest.mark.parametrize("args", [
+    ("__complete", "cluster-info", ""), ("__complete", "cluster-info", "dump", "--n"),
+    ("__complete", "cluster-info", "dump", "-o", ""), ("__complete", "al"), ("__complete", "alpha", ""),
+], ids=" ".join)
+def test_completion(runners, args):
+    runners.assert_same(*args)
+
+
 @pytest.mark.parametrize("args", ALPHA_CASES, ids=" ".join)
 def test_alpha(runners, args):
     result = runners.assert_same(*args)
