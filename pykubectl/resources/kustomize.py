@@ -57,7 +57,7 @@ _NOT_NAMESPACEABLE = {"APIService", "CSIDriver", "CSINode", "CertificateSigningR
                       "StorageClass", "SubjectAccessReview", "TokenReview", "ValidatingWebhookConfiguration",
                       "VolumeAttachment"}
 _NO_RENAME = {"CustomResourceDefinition", "APIService", "Namespace"}
-_UNSUPPORTED = ("vars", "helmCharts", "helmGlobals", "generators", "transformers", "validators",
+_UNSUPPORTED = ("helmCharts", "helmGlobals", "generators", "transformers", "validators",
                 "openapi", "configurations", "crds")
 _DEPRECATED = (("bases", "resources"), ("commonLabels", "labels"), ("imageTags", "images"),
                ("patchesJson6902", "patches"), ("patchesStrategicMerge", "patches"), ("vars", "replacements"))
@@ -93,6 +93,7 @@ class _Res:
         self.meta["name"] = new
 
 
+_VARS: contextvars.ContextVar[list] = contextvars.ContextVar("kustomize_vars")
 LOAD_RESTRICTORS = ("LoadRestrictionsRootOnly", "LoadRestrictionsNone")
 _ROOT_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("kustomize_root_only", default=True)
 
@@ -121,11 +122,18 @@ def read_kustomization(directory: str, warn=None,
 
 def build(directory: str, warn=None) -> list[dict]:
     """`kustomize build DIR`: the finished objects in output order."""
-    resources = _accumulate(directory, warn, component=False)
+    token = _VARS.set([])
+    try:
+        resources = _accumulate(directory, warn, component=False)
+        variables = _VARS.get()
+    finally:
+        _VARS.reset(token)
     for res in resources:
         if res.hash_suffix:
             res.rename(f"{res.name}-{_hash(res.obj)}")
     _fix_references(resources)
+    if variables:
+        _resolve_vars(resources, variables, warn)
     top, _ = _load_kustomization(directory)  # sortOptions and buildMetadata count at the top only
     metadata = top.get("buildMetadata") or []
     for res in resources:
@@ -218,7 +226,7 @@ def _load_kustomization(directory: str) -> tuple[dict, str]:
     try:
         kustomization = _load_yaml(text) or {}
     except _YamlError as exc:
-        raise KubectlError(f"{exc}") from None
+        raise _TargetError(f"invalid Kustomization: yaml: {exc}") from None
     if not isinstance(kustomization, dict):
         raise KubectlError(f"invalid kustomization in {found}")
     problem = _type_problem(kustomization)
@@ -285,8 +293,9 @@ def _accumulate(directory: str, warn, component: bool, into: list[_Res] | None =
     kustomization, found = _load_kustomization(directory)
     for old_key, new_key in _DEPRECATED:
         if kustomization.get(old_key) is not None and warn is not None:
-            warn(f"# Warning: '{old_key}' is deprecated. Please use '{new_key}' instead. Run 'kustomize edit fix' "
-                 "to update your Kustomization automatically.")
+            experimental = " [EXPERIMENTAL]" if old_key == "vars" else ""
+            warn(f"# Warning: '{old_key}' is deprecated. Please use '{new_key}' instead.{experimental} Run 'kustomize "
+                 "edit fix' to update your Kustomization automatically.")
     for key in _UNSUPPORTED:
         if kustomization.get(key):
             raise KubectlError(f"kustomization field {key!r} needs the kustomize binary ({found}): {_GET_KUSTOMIZE}")
@@ -304,6 +313,12 @@ def _accumulate(directory: str, warn, component: bool, into: list[_Res] | None =
             raise KubectlError(f"accumulating components: '{entry}' is not a directory")
         _accumulate(path, warn, component=True, into=resources)
     _transform(directory, kustomization, resources)
+    sink = _VARS.get()
+    for var in kustomization.get("vars") or []:
+        if isinstance(var, dict):
+            if any(seen.get("name") == var.get("name") for seen in sink):
+                raise KubectlError(f"var '{var.get('name')}' already encountered")
+            sink.append(var)
     return resources
 
 
@@ -1111,6 +1126,122 @@ def _fix_references(resources: list[_Res]) -> None:
                 if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and \
                         isinstance(subject.get("name"), str):
                     subject["name"] = rename("ServiceAccount", subject["name"], subject.get("namespace"))
+
+
+# -- vars (api/internal/accumulator/refvartransformer.go, api/filters/refvar) ------------------------------
+
+_VAR_CONTAINER_FIELDS = ("args", "command", "env/value", "volumeMounts/mountPath")
+_VAR_REFERENCES: list[tuple[str, str]] = [
+    *((kind, f"{_POD_ROOTS[kind]}/{c}/{f}") for kind in ("Pod", "Deployment", "ReplicaSet", "DaemonSet",
+                                                           "StatefulSet", "Job", "CronJob")
+      for c in _CONTAINERS for f in _VAR_CONTAINER_FIELDS),
+    *((kind, "spec/template/spec/volumes/nfs/server") for kind in ("Deployment", "ReplicaSet", "DaemonSet", "Job")),
+    ("Pod", "spec/volumes/nfs/server"), ("CronJob", "spec/jobTemplate/spec/template/volumes/nfs/server"),
+    ("Deployment", "spec/template/metadata/annotations"), ("Ingress", "spec/rules/host"), ("Ingress", "spec/tls/hosts"),
+    ("Ingress", "spec/tls/secretName"), ("Service", "spec/ports/port"), ("Service", "spec/ports/targetPort"),
+    ("StatefulSet", "spec/volumeClaimTemplates/spec/nfs/server"), ("PersistentVolume", "spec/nfs/server"),
+    ("", "metadata/labels"), ("", "metadata/annotations"),
+]
+
+
+def _go_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _expand(text: str, values: dict, counts: dict):
+    """refvar.DoReplacements: $(NAME) becomes the var's value, $$ a $; "$(NAME)" alone keeps the value's type."""
+    out: list[str] = []
+    checkpoint = cursor = 0
+    while cursor < len(text):
+        if text[cursor] == "$" and cursor + 1 < len(text):
+            out.append(text[checkpoint:cursor])
+            rest = text[cursor + 1:]
+            if rest[0] == "$":
+                read, is_var, advance = "$", False, 1
+            elif rest[0] == "(":
+                close = rest.find(")", 1)
+                read, is_var, advance = (rest[1:close], True, close + 1) if close > 0 else ("$(", False, 1)
+            else:
+                read, is_var, advance = "$" + rest[0], False, 1
+            if is_var:
+                if read in values:
+                    counts[read] = counts.get(read, 0) + 1
+                    mapped = values[read]
+                else:
+                    mapped = f"$({read})"
+                if text == f"$({read})":
+                    return mapped
+                out.append(_go_value(mapped))
+            else:
+                out.append(read)
+            cursor += advance
+            checkpoint = cursor + 1
+        cursor += 1
+    return "".join(out) + text[checkpoint:]
+
+
+def _leaves(node, parts: list[str], found: list) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _leaves(item, parts, found)
+        return
+    if not isinstance(node, dict) or not parts:
+        return
+    if len(parts) == 1:
+        if node.get(parts[0]) is not None:
+            found.append((node, parts[0]))
+        return
+    _leaves(node.get(parts[0]), parts[1:], found)
+
+
+def _resolve_vars(resources: list[_Res], variables: list, warn) -> None:
+    values: dict = {}
+    for var in variables:
+        ref = var.get("objref") or {}
+        matches = [r for r in resources if r.kind == ref.get("kind") and ref.get("name") in (r.name, *r.names)
+                   and (not ref.get("apiVersion") or str(r.obj.get("apiVersion") or "") == ref["apiVersion"])
+                   and (not ref.get("namespace") or r.meta.get("namespace") == ref["namespace"])]
+        if len(matches) != 1:
+            raise KubectlError(f"var '{var.get('name')}' cannot be mapped to a field in the set of known resources"
+                               if not matches else f"found {len(matches)} resId matches for var {var}")
+        path = str((var.get("fieldref") or {}).get("fieldpath") or "metadata.name")
+        parts: list[str] = []
+        for part in _split_field_path(path):  # vars write list indexes as ports[0]
+            indexed = re.fullmatch(r"(.+)\[(\d+)\]", part)
+            parts.extend(indexed.groups() if indexed else (part,))
+        spots: list = []
+        _lookup(matches[0].obj, parts, None, spots)
+        if not spots:
+            raise KubectlError(f"field specified in var '{var.get('name')}' not found in corresponding resource")
+        values[str(var.get("name"))] = spots[0][0][spots[0][1]]
+    counts: dict = {}
+    for res in resources:
+        for kind, path in _VAR_REFERENCES:
+            if kind and kind != res.kind:
+                continue
+            spots = []
+            _leaves(res.obj, path.split("/"), spots)
+            for container, key in spots:
+                current = container[key]
+                if isinstance(current, str):
+                    container[key] = _expand(current, values, counts)
+                elif isinstance(current, dict):
+                    for sub, value in current.items():
+                        if isinstance(value, str):
+                            current[sub] = _expand(value, values, counts)
+                elif isinstance(current, list):
+                    container[key] = [_expand(item, values, counts) if isinstance(item, str) else item
+                                      for item in current]
+    unused = sorted(name for name in values if not counts.get(name))
+    if unused and warn is not None:
+        import time
+
+        now = time.time()
+        stamp = time.strftime("%m%d %H:%M:%S", time.localtime(now))
+        warn(f"I{stamp}.{int((now % 1) * 1_000_000):06d} {os.getpid():7d} log.go:245] well-defined vars that were "
+             f"never replaced: {','.join(unused)}")
 
 
 # -- kubectl kustomize -o DIR ------------------------------------------------------------------------------

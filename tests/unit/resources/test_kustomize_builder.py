@@ -102,7 +102,7 @@ def test_targets_match_by_regex_and_label_selector(tmp_path):
     assert {o["metadata"]["name"]: o.get("data") for o in objects} == {"ab": {"hit": "y"}, "ac": None, "b": None}
 
 
-@pytest.mark.parametrize("field", ["vars", "helmCharts", "transformers", "generators"])
+@pytest.mark.parametrize("field", ["helmGlobals", "helmCharts", "transformers", "generators"])
 def test_unsupported_fields_are_named(tmp_path, field):
     with pytest.raises(KubectlError, match=f"kustomization field '{field}' needs the kustomize binary"):
         build(tmp_path, {"kustomization.yaml": f"{field}:\n- x\n"})
