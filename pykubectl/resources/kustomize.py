@@ -13,8 +13,8 @@ configMapGenerator/secretGenerator (generatorOptions, behavior create|merge|repl
 suffix), then the transformers in kustomize's order: patchesStrategicMerge, patches (strategic merge or JSON
 6902, inline or path, target selectors), namespace, namePrefix/nameSuffix, commonLabels/labels,
 commonAnnotations, patchesJson6902, replicas, images/imageTags, replacements; at the end the hash suffixes,
-the name references of kustomize's nameReference table, buildMetadata (managedByLabel, originAnnotations) and
-sortOptions (legacy, fifo). Other fields (vars, helmCharts, generator/transformer plugins, openapi,
+the name references of kustomize's nameReference table, vars, buildMetadata (managedByLabel,
+originAnnotations) and sortOptions (legacy, fifo). Other fields (helmCharts, generator/transformer plugins, openapi,
 configurations, crds, buildMetadata transformerAnnotations, remote resources) stop with an error naming the
 field.
 """
