@@ -725,7 +725,7 @@ def _selects(selector: str, labels: dict) -> bool:
 # Strategic merge metadata for built-in kinds (the Kubernetes API's patchMergeKey/patchStrategy tags).
 _LIST_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name", "volumes": "name",
               "env": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath",
-              "imagePullSecrets": "name", "hostAliases": "ip", "tolerations": "", "finalizers": "",
+              "imagePullSecrets": "name", "hostAliases": "ip", "tolerations": "", "finalizers": "__set__",
               "ownerReferences": "uid", "conditions": "type", "topologySpreadConstraints": "topologyKey"}
 
 
@@ -761,19 +761,33 @@ def _merge_map(original: dict, patch: dict, kind: str) -> dict:
 
 
 def _merge_list(original, patch: list, kind: str, key: str) -> list:
-    if not key or not isinstance(original, list) or \
-            any(isinstance(item, dict) and item.get("$patch") == "replace" for item in patch):
-        return [copy.deepcopy(i) for i in patch if not (isinstance(i, dict) and "$patch" in i and len(i) == 1)]
+    """A list the patch names: a lone {$patch: replace} item replaces it; lists with a merge key merge by it
+    (an item marked $patch: replace keeps the original item, as kustomize's merge does); finalizers merge
+    as a set; any other list is replaced."""
+    def directive_free(item):
+        return {k: copy.deepcopy(v) for k, v in item.items() if k != "$patch"} if isinstance(item, dict) \
+            else copy.deepcopy(item)
+
+    lone = [i for i in patch if isinstance(i, dict) and "$patch" in i and len(i) == 1]
+    if any(i["$patch"] == "replace" for i in lone) or not isinstance(original, list) or not key:
+        return [directive_free(i) for i in patch if i not in lone]
+    if key == "__set__":
+        merged = [copy.deepcopy(i) for i in patch]
+        return merged + [copy.deepcopy(i) for i in original if i not in merged]
     rest = [copy.deepcopy(item) for item in original]
     merged: list = []
     for item in patch:
         if not isinstance(item, dict) or key not in item:
-            merged.append(copy.deepcopy(item))
+            if item not in lone:
+                merged.append(copy.deepcopy(item))
             continue
         match = next((have for have in rest if isinstance(have, dict) and have.get(key) == item[key]), None)
         if match is not None:
             rest.remove(match)
         if item.get("$patch") == "delete":
+            continue
+        if item.get("$patch") == "replace":
+            merged.append(match if match is not None else directive_free(item))
             continue
         merged.append(_merge_map(match if match is not None else {}, item, kind))
     return merged + rest

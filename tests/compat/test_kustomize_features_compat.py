@@ -410,6 +410,73 @@ FIXTURES["replacements-from-a-file-after-prefix"] = {
                  "    fieldPaths: [metadata.labels.host]\n    options: {create: true}\n",
     "r.yaml": REPLACEMENT_SOURCES}
 
+SMP_TARGET = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, finalizers: [a, b], labels: {x: "1", y: "2"}}
+spec:
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1}}
+  template:
+    spec:
+      tolerations: [{key: a}, {key: b}]
+      containers:
+      - name: c
+        image: i
+        args: [a, b]
+        ports: [{containerPort: 80, protocol: TCP}, {containerPort: 81}]
+        volumeMounts: [{name: v, mountPath: /a}, {name: w, mountPath: /b}]
+      volumes:
+      - name: v
+        emptyDir: {}
+"""
+FIXTURES["patch-directives"] = {"kustomization.yaml": """resources: [d.yaml]
+patches:
+- patch: |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: d
+      finalizers: [c, a]
+      labels:
+        $patch: replace
+        z: "3"
+    spec:
+      strategy:
+        $retainKeys: [type]
+        type: Recreate
+      template:
+        spec:
+          containers:
+          - name: c
+            args: [z]
+            ports: [{containerPort: 82}]
+            volumeMounts: [{mountPath: /a, $patch: delete}]
+          volumes:
+          - name: v
+            $patch: replace
+            hostPath: {path: /x}
+""", "d.yaml": SMP_TARGET}
+FIXTURES["patch-list-replace-and-delete"] = {"kustomization.yaml": """resources: [d.yaml]
+patches:
+- patch: |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: d}
+    spec:
+      template:
+        spec:
+          tolerations: [{key: c}]
+          containers:
+          - $patch: replace
+          - name: new
+            image: n
+          volumes:
+          - name: q
+            $patch: replace
+            hostPath: {path: /x}
+          - name: v
+            $patch: delete
+""", "d.yaml": SMP_TARGET}
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
