@@ -879,6 +879,34 @@ def _lookup(node, parts: list[str], create, found: list) -> None:
             descend(node, key, node.get(key))
 
 
+def _plain_scalar(text: str):
+    """What a string copied by a replacement becomes: kustomize copies the bare scalar text, which the output
+    then reads as YAML 1.2 (go-yaml v3's resolver: null, true/false, Go integer literals, floats)."""
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return text[0] in "tT"
+    if not text or text[0] not in "+-.0123456789":
+        return text
+    plain = text.replace("_", "")
+    body = plain.lstrip("+-")
+    try:
+        if re.fullmatch(r"0[0-7]+", body):  # strconv.ParseInt base 0: a leading 0 is octal
+            value = int(body, 8)
+        elif re.fullmatch(r"0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|[1-9][0-9]*|0", body):
+            value = int(body, 0)
+        else:
+            raise ValueError(text)
+        value = -value if text.startswith("-") else value
+        if -(2 ** 63) <= value < 2 ** 63:
+            return value
+    except ValueError:
+        pass
+    if re.fullmatch(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?", plain):
+        return float(plain)
+    return text
+
+
 def _replace(resources: list[_Res], replacement: dict) -> None:
     source, targets = replacement.get("source"), replacement.get("targets")
     if not isinstance(source, dict) or not targets:
@@ -913,7 +941,7 @@ def _replace(resources: list[_Res], replacement: dict) -> None:
                 if not spots:
                     raise KubectlError(f'unable to find field "{path}" in replacement target')
                 for container, key in spots:
-                    new = copy.deepcopy(value)
+                    new = _plain_scalar(value) if isinstance(value, str) else copy.deepcopy(value)
                     if options.get("delimiter"):
                         delimiter = str(options["delimiter"])
                         pieces = str(container[key] if container[key] is not None else "").split(delimiter)
@@ -924,7 +952,7 @@ def _replace(resources: list[_Res], replacement: dict) -> None:
                             pieces.append(str(value))
                         else:
                             pieces[index] = str(value)
-                        new = delimiter.join(pieces)
+                        new = _plain_scalar(delimiter.join(pieces))
                     container[key] = new
 
 

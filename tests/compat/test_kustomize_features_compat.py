@@ -477,6 +477,23 @@ patches:
             $patch: delete
 """, "d.yaml": SMP_TARGET}
 
+SCALARS = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: src}
+data: {a: "1.10", b: "true", c: "007", d: "null", e: "0x1F", f: "yes", g: "1e3", h: "-5", i: "~", j: "010", k: "08", l: "1_000", m: "+7", n: ".5", o: "0o17", p: "99999999999999999999"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: dst}
+data: {keep: "x"}
+"""
+FIXTURES["replacement-scalars-read-as-yaml"] = {
+    "r.yaml": SCALARS,
+    "kustomization.yaml": "resources: [r.yaml]\nreplacements:\n" + "".join(
+        f"- source: {{name: src, fieldPath: data.{key}}}\n  targets:\n  - select: {{name: dst}}\n"
+        f"    fieldPaths: [metadata.labels.{key}, data.{key}]\n    options: {{create: true}}\n"
+        for key in "abcdefghijklmnop")}
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
