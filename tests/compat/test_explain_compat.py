@@ -170,6 +170,7 @@ CRD_ARGS = [
 ]
 
 
+@pytest.mark.needs_simulation(reason="leaves the cluster-scoped CRD widgets.shop.example.com behind")
 def test_explain_crd(runners, env, tmp_path):
     manifest = tmp_path / "crd.yaml"
     manifest.write_text(CRD_MANIFEST)

@@ -142,6 +142,7 @@ WIDGETS = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
 WIDGET_RULE = {"apiGroups": ["example.com"], "resources": ["widgets"], "verbs": ["get", "list", "watch"]}
 
 
+@pytest.mark.needs_simulation(reason="leaves the cluster-scoped role widget-viewer behind")
 def test_a_new_aggregate_to_view_role_reaches_view_edit_and_admin(kubectl_env):
     before = _json(kubectl_env, "clusterrole", "view")["rules"]
     created = kubectl_env.kubectl("create", "-f", "-", stdin=json.dumps(WIDGETS))
@@ -165,6 +166,7 @@ def test_a_new_aggregate_to_view_role_reaches_view_edit_and_admin(kubectl_env):
     assert "\npods " in kubectl_env.kubectl("auth", "can-i", "--list", "--as=jane").stdout
 
 
+@pytest.mark.needs_simulation(reason="it rewrites the cluster's own clusterrole view")
 def test_rules_written_into_an_aggregating_role_are_put_back(kubectl_env):
     patched = kubectl_env.kubectl("patch", "clusterrole", "view", "--type=merge", "-p", '{"rules": []}')
     assert patched.exit_code == 0, patched.stderr
@@ -174,6 +176,7 @@ def test_rules_written_into_an_aggregating_role_are_put_back(kubectl_env):
 
 # -- access follows the stored objects -----------------------------------------------------------------------
 
+@pytest.mark.needs_simulation(reason="it deletes the cluster's own clusterrolebinding system:basic-user")
 def test_deleting_a_bootstrap_binding_takes_its_access_away(kubectl_env):
     assert kubectl_env.kubectl("auth", "can-i", "create", "selfsubjectaccessreviews.authorization.k8s.io",
                                "--as=jane").stdout == "yes\n"
