@@ -140,7 +140,7 @@ def _label_selector_matches(selector: dict, labels: dict) -> bool:
             return False
         if operator == "DoesNotExist" and key in labels:
             return False
-    return bool(selector.get("matchLabels") or selector.get("matchExpressions"))
+    return True  # LabelSelectorAsSelector: an empty selector selects everything
 
 
 # -- the bootstrap policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go, 1.32) ----------------

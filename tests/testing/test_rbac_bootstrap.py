@@ -104,6 +104,9 @@ def test_the_controller_follows_new_changed_and_deleted_parts(store):
     store.create(info, None, {"metadata": {"name": "mine"}, "aggregationRule": {"clusterRoleSelectors": [
         {"matchLabels": {"kubernetes.io/bootstrapping": "rbac-defaults"}}]}, "rules": []})
     assert {"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]} in _get(store, "mine")["rules"]
+    store.create(info, None, {"metadata": {"name": "everything"}, "aggregationRule": {"clusterRoleSelectors": [{}]}})
+    assert {"verbs": ["get"], "nonResourceURLs": ["/healthz", "/livez", "/readyz", "/version", "/version/"]} in \
+        _get(store, "everything")["rules"]  # an empty selector selects every role
     store.mutate(info, None, "view", lambda r: {**r, "rules": []})
     assert _get(store, "view")["rules"] == _get(store, "system:aggregate-to-view")["rules"]
 
