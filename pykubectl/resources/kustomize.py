@@ -225,6 +225,7 @@ def _load_kustomization(directory: str) -> tuple[dict, str]:
         text = handle.read()
     try:
         kustomization = _load_yaml(text) or {}
+        kustomization = _load_yaml_v2(text) or {}
     except _YamlError as exc:
         raise _TargetError(f"invalid Kustomization: yaml: {exc}") from None
     if not isinstance(kustomization, dict):
@@ -233,6 +234,30 @@ def _load_kustomization(directory: str) -> tuple[dict, str]:
     if problem:
         raise _TargetError(f"invalid Kustomization: json: {problem}")
     return kustomization, found
+
+
+def _load_yaml_v2(text: str):
+    """The kustomization as sigs.k8s.io/yaml reads it (go-yaml v2, YAML 1.1): y/Y/n/N are booleans too."""
+    import yaml
+
+    from pykubectl.resources.manifests import _stringify_keys
+
+    global _V2_LOADER
+    if _V2_LOADER is None:
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        truthy = {"y", "yes", "true", "on"}
+
+        class Loader(base):  # type: ignore[misc, valid-type]
+            pass
+
+        Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+        Loader.add_constructor("tag:yaml.org,2002:bool",
+                               lambda loader, node: loader.construct_scalar(node).lower() in truthy)
+        _V2_LOADER = Loader
+    return _stringify_keys(yaml.load(text, Loader=_V2_LOADER))
+
+
+_V2_LOADER = None
 
 
 class _TargetError(KubectlError):

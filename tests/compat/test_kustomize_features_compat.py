@@ -597,6 +597,8 @@ ERRORS = {
     "bad-literal": {"kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [ab, c=d]\n"},
     "missing-env-file": {"kustomization.yaml": "configMapGenerator:\n- name: c\n  envs: [nofile, x]\n"},
     "missing-file-source": {"kustomization.yaml": "secretGenerator:\n- name: c\n  files: [a/b/nofile, x]\n"},
+    "yaml11-boolean-label": {"kustomization.yaml": "resources: [cm.yaml]\ncommonLabels: {x: y}\n", "cm.yaml": CM},
+    "yaml11-boolean-prefix": {"kustomization.yaml": "resources: [cm.yaml]\nnamePrefix: n\n", "cm.yaml": CM},
     "replacement-target-field-missing": {
         "kustomization.yaml": "resources: [cm.yaml]\nreplacements:\n- source: {kind: ConfigMap}\n  targets:\n"
                               "  - select: {kind: ConfigMap}\n    fieldPaths: [spec.nothere.x]\n", "cm.yaml": CM},
