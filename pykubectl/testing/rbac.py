@@ -594,11 +594,16 @@ class AggregationController:
             name = role["metadata"]["name"]
 
             def apply(current: dict, rules=rules) -> dict:
+                from . import patching
+
+                before = copy.deepcopy(current)
                 current["rules"] = rules
+                patching.record_update(before, current, AGGREGATION_MANAGER, f"{RBAC_GROUP}/v1", "Apply")
                 return current
 
-            try:
-                self.store.mutate(self.info, None, name, apply, field_manager=AGGREGATION_MANAGER)
+            try:  # a server-side apply of the rules, as the controller sends it
+                self.store.mutate(self.info, None, name, apply, field_manager=AGGREGATION_MANAGER,
+                                  operation="Apply")
             except Exception:  # deleted meanwhile
                 continue
             return  # the write's event asks for another round, with fresh roles

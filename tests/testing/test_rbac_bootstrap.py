@@ -92,6 +92,8 @@ def test_the_controller_follows_new_changed_and_deleted_parts(store):
         "rbac.authorization.k8s.io/aggregate-to-edit": "true"}}, "rules": [rule]})
     assert rule in _get(store, "edit")["rules"] and rule in _get(store, "admin")["rules"]
     assert rule not in _get(store, "view")["rules"]
+    managers = [(m["manager"], m["operation"]) for m in _get(store, "edit")["metadata"]["managedFields"]]
+    assert managers == [("kube-apiserver", "Update"), ("clusterrole-aggregation-controller", "Apply")]
     more = {"verbs": ["list"], "apiGroups": ["example.com"], "resources": ["widgets"]}
     store.mutate(info, None, "widgets", lambda r: {**r, "rules": [rule, more]})
     edit = _get(store, "edit")["rules"]
