@@ -1046,6 +1046,14 @@ _SELECTOR_SPECS = (
     ("CronJob", ("spec", "jobTemplate", "spec", "selector", "matchLabels"), False),
     ("PodDisruptionBudget", ("spec", "selector", "matchLabels"), False),
     ("NetworkPolicy", ("spec", "podSelector", "matchLabels"), False),
+    ("NetworkPolicy", ("spec", "ingress", "from", "podSelector", "matchLabels"), False),
+    ("NetworkPolicy", ("spec", "egress", "to", "podSelector", "matchLabels"), False),
+    *((kind, ("spec", "template", "spec", "affinity", affinity, rule, *term, "labelSelector", "matchLabels"), False)
+      for kind in ("Deployment", "StatefulSet") for affinity in ("podAffinity", "podAntiAffinity")
+      for rule, term in (("preferredDuringSchedulingIgnoredDuringExecution", ("podAffinityTerm",)),
+                         ("requiredDuringSchedulingIgnoredDuringExecution", ()))),
+    *((kind, ("spec", "template", "spec", "topologySpreadConstraints", "labelSelector", "matchLabels"), False)
+      for kind in ("Deployment", "StatefulSet")),
 )
 _TEMPLATE_SPECS = (
     ("ReplicationController", ("spec", "template", "metadata", "labels")),
@@ -1083,23 +1091,34 @@ def _labels(kustomization: dict, resources: list[_Res]) -> None:
             for spec_kind, path in _TEMPLATE_SPECS:
                 if spec_kind == res.kind:
                     _merge_at(res.obj, path, pod_labels, True)
+            claims = (res.obj.get("spec") or {}).get("volumeClaimTemplates") if res.kind == "StatefulSet" else None
+            if isinstance(claims, list):  # spec/volumeClaimTemplates[]/metadata/labels: items only, never the list
+                _merge_at(claims, ("metadata", "labels"), pod_labels, True)
 
 
-def _merge_at(obj: dict, path: tuple[str, ...], pairs: dict, create: bool) -> None:
-    node = obj
-    for key in path[:-1]:
-        child = node.get(key) if isinstance(node, dict) else None
-        if not isinstance(child, dict):
+def _merge_at(node, path: tuple[str, ...], pairs: dict, create: bool) -> None:
+    """Merge pairs into the map at path; lists on the way are walked item by item (kustomize's field specs).
+    Missing maps are made only when `create`."""
+    if isinstance(node, list):
+        for item in node:
+            _merge_at(item, path, pairs, create)
+        return
+    if not isinstance(node, dict):
+        return
+    key = path[0]
+    current = node.get(key)
+    if len(path) > 1:
+        if current is None:
             if not create:
                 return
-            child = node[key] = {}
-        node = child
-    current = node.get(path[-1])
+            current = node[key] = {}
+        _merge_at(current, path[1:], pairs, create)
+        return
     if not isinstance(current, dict):
         if current is None and not create:
             return
         current = {}
-    node[path[-1]] = {**current, **pairs}
+    node[key] = {**current, **pairs}
 
 
 # -- name references (api/filters/nameref, api/internal/konfig/builtinpluginconsts/namereference.go) --------

@@ -494,6 +494,51 @@ FIXTURES["replacement-scalars-read-as-yaml"] = {
         f"    fieldPaths: [metadata.labels.{key}, data.{key}]\n    options: {{create: true}}\n"
         for key in "abcdefghijklmnop")}
 
+LABEL_SELECTORS = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ss}
+spec:
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - labelSelector: {matchLabels: {a: b}}
+            topologyKey: k
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 1
+            podAffinityTerm:
+              labelSelector: {matchExpressions: []}
+              topologyKey: k
+      topologySpreadConstraints:
+      - maxSkew: 1
+        topologyKey: z
+        whenUnsatisfiable: DoNotSchedule
+        labelSelector: {matchLabels: {a: b}}
+      containers: [{name: c, image: i}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: np}
+spec:
+  podSelector: {}
+  ingress:
+  - from: [{podSelector: {matchLabels: {q: r}}}, {namespaceSelector: {}}]
+  egress:
+  - to: [{podSelector: {}}]
+"""
+FIXTURES.update({
+    f"label-field-specs-{i}": {"kustomization.yaml": f"resources: [s.yaml]\n{k}\n", "s.yaml": LABEL_SELECTORS}
+    for i, k in enumerate(("commonLabels: {c: d}", "labels:\n- pairs: {c: d}",
+                           "labels:\n- pairs: {c: d}\n  includeTemplates: true",
+                           "labels:\n- pairs: {c: d}\n  includeSelectors: true", "commonAnnotations: {c: d}"))
+})
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
