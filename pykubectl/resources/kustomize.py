@@ -595,6 +595,10 @@ def _transform(directory: str, kustomization: dict, resources: list[_Res]) -> No
             metadata["namespace"] = namespace
         elif namespace and kind == "Namespace":  # kustomize's namespace transformer renames Namespace objects
             res.rename(namespace)
+        if namespace:
+            for service in _service_refs(res):
+                if service.get("namespace") in (None, "", "default"):
+                    service["namespace"] = namespace
         if namespace and kind in ("RoleBinding", "ClusterRoleBinding"):
             for subject in res.obj.get("subjects") or []:
                 if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and \
@@ -626,6 +630,20 @@ def _transform(directory: str, kustomization: dict, resources: list[_Res]) -> No
                 _replace(resources, replacement or {})
         else:
             _replace(resources, entry or {})
+
+
+def _service_refs(res: _Res) -> list[dict]:
+    """Service references carrying a namespace: webhook client configs, APIServices, CRD conversion webhooks."""
+    spec = res.obj.get("spec") if isinstance(res.obj.get("spec"), dict) else {}
+    found = []
+    if res.kind in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"):
+        found = [((hook or {}).get("clientConfig") or {}).get("service") for hook in res.obj.get("webhooks") or []
+                 if isinstance(hook, dict)]
+    elif res.kind == "APIService":
+        found = [spec.get("service")]
+    elif res.kind == "CustomResourceDefinition":
+        found = [(((spec.get("conversion") or {}).get("webhook") or {}).get("clientConfig") or {}).get("service")]
+    return [service for service in found if isinstance(service, dict)]
 
 
 def _documents(text: str, field_name: str) -> list:
@@ -1199,6 +1217,13 @@ def _fix_references(resources: list[_Res]) -> None:
             for referrer, path in specs:
                 if referrer == res.kind:
                     _walk(res.obj, path.split("/"), kind, rename)
+        if res.kind in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"):
+            for service in _service_refs(res):
+                if isinstance(service.get("name"), str):
+                    candidates = [c for c in renamed.get(("Service", service["name"]), [])
+                                  if (c.meta.get("namespace") or None) == (service.get("namespace") or None)]
+                    if candidates:
+                        service["name"] = candidates[0].name
         if res.kind == "HorizontalPodAutoscaler":
             target = (res.obj.get("spec") or {}).get("scaleTargetRef")
             if isinstance(target, dict) and target.get("kind") in _SCALABLE and isinstance(target.get("name"), str):

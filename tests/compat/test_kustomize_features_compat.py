@@ -539,6 +539,45 @@ FIXTURES.update({
                            "labels:\n- pairs: {c: d}\n  includeSelectors: true", "commonAnnotations: {c: d}"))
 })
 
+SERVICE_REFERENCES = """apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: vw}
+webhooks:
+- name: a.example.com
+  clientConfig: {service: {name: svc, namespace: default, path: /v}}
+- name: b.example.com
+  clientConfig: {service: {name: other, namespace: elsewhere}}
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1.x.example.com}
+spec: {service: {name: svc, namespace: default}, group: x.example.com, version: v1}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ws.example.com}
+spec:
+  conversion: {strategy: Webhook, webhook: {clientConfig: {service: {name: svc, namespace: default}}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc, namespace: default}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: old}
+"""
+FIXTURES["namespace-in-service-references"] = {
+    "kustomization.yaml": "resources: [r.yaml]\nnamespace: team\nnamePrefix: p-\n", "r.yaml": SERVICE_REFERENCES}
+FIXTURES["namespace-in-service-references-unset"] = {
+    "kustomization.yaml": "resources: [r.yaml]\nnamespace: team\nnamePrefix: p-\n",
+    "r.yaml": SERVICE_REFERENCES.replace("namespace: default, path", "path")
+                                .replace("{name: svc, namespace: default}, group", "{name: svc}, group")}
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
