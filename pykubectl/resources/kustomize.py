@@ -69,6 +69,7 @@ class _Res:
 
     obj: dict
     names: list[str] = field(default_factory=list)  # every name it had, oldest first
+    kinds: list[str] = field(default_factory=list)  # earlier kinds (a patch with allowKindChange)
     hash_suffix: bool = False
     origin: tuple[str, str] = ("", "")  # ("path", file) or a generator's (kind, kustomization file)
 
@@ -682,18 +683,21 @@ def _patch(directory: str, entry, resources: list[_Res], legacy: bool) -> None:
     if legacy:
         raise KubectlError(f"patchesJson6902 entry is not a JSON patch: {text}")
     for patch in _documents(str(text), "patches"):
-        _patch_strategic(resources, patch, target)
+        _patch_strategic(resources, patch, target, entry.get("options") or {})
 
 
 def _replace_object(res: _Res, new: dict) -> None:
-    old_name = res.name
+    old_name, old_kind = res.name, res.kind
+    if str(new.get("kind") or "") != old_kind and old_kind not in res.kinds:
+        res.kinds.append(old_kind)
     res.obj.clear()
     res.obj.update(new)
     if res.name != old_name and old_name not in res.names:
         res.names.append(old_name)
 
 
-def _patch_strategic(resources: list[_Res], patch: dict, target) -> None:
+def _patch_strategic(resources: list[_Res], patch: dict, target, options=None) -> None:
+    options = options if isinstance(options, dict) else {}
     if target:
         matched = _select(resources, target)
     else:
@@ -711,10 +715,12 @@ def _patch_strategic(resources: list[_Res], patch: dict, target) -> None:
         if patch.get("$patch") == "delete" and not target:
             resources.remove(res)
             continue
-        body = {k: v for k, v in patch.items() if k not in ("apiVersion", "kind")} if target else dict(patch)
-        if target:  # a targeted patch does not rename what it patches
+        dropped = ("apiVersion",) if options.get("allowKindChange") else ("apiVersion", "kind")
+        body = {k: v for k, v in patch.items() if k not in dropped} if target else dict(patch)
+        if target:  # a targeted patch renames what it patches only when allowed
             meta = dict(body.get("metadata") or {})
-            meta.pop("name", None)
+            if not options.get("allowNameChange"):
+                meta.pop("name", None)
             meta.pop("namespace", None)
             if meta:
                 body["metadata"] = meta
@@ -1199,8 +1205,9 @@ def _walk(node, parts: list[str], kind: str, rename) -> None:
 def _fix_references(resources: list[_Res]) -> None:
     renamed: dict[tuple[str, str], list[_Res]] = {}
     for res in resources:
-        for old in res.names:
-            renamed.setdefault((res.kind, old), []).append(res)
+        for kind in {res.kind, *res.kinds}:
+            for old in res.names if kind == res.kind else {*res.names, res.name}:
+                renamed.setdefault((kind, old), []).append(res)
     if not renamed:
         return
 

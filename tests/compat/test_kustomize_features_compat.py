@@ -578,6 +578,18 @@ FIXTURES["namespace-in-service-references-unset"] = {
     "r.yaml": SERVICE_REFERENCES.replace("namespace: default, path", "path")
                                 .replace("{name: svc, namespace: default}, group", "{name: svc}, group")}
 
+RENAMED = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n---\napiVersion: v1\nkind: Pod\n"
+           "metadata: {name: p}\nspec:\n  containers: [{name: x, image: i}]\n  volumes: [{name: v, configMap: {name: c}}]\n")
+FIXTURES.update({
+    f"patch-options-{i}": {"r.yaml": RENAMED, "kustomization.yaml": (
+        "resources: [r.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |-\n    apiVersion: v1\n"
+        f"    kind: {kind}\n    metadata: {{name: renamed}}\n    data: {{z: y}}\n{options}- target: {{kind: Pod}}\n"
+        "  patch: |-\n    - op: replace\n      path: /metadata/name\n      value: q\n")}
+    for i, (kind, options) in enumerate((
+        ("ConfigMap", ""), ("ConfigMap", "  options: {allowNameChange: true}\n"),
+        ("Secret", "  options: {allowNameChange: true, allowKindChange: true}\n")))
+})
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
