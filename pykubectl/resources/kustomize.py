@@ -522,7 +522,7 @@ def _generate(directory: str, found: str, kustomization: dict, resources: list[_
             continue
         if behavior not in ("merge", "replace"):
             raise KubectlError(f"unknown generator behavior {behavior!r}")
-        existing = _find(resources, kind, name, namespace)
+        existing = _find(resources, kind, name, namespace, any_namespace=True)  # kustomize: GvknEquals
         if existing is None:
             raise KubectlError(f"merging from generator: id {_go_res_id(kind, name, namespace)} does not exist; "
                                "cannot merge or replace")
@@ -543,10 +543,10 @@ def _go_res_id(kind: str, name: str, namespace) -> str:
             f'Name:"{name}", Namespace:"{namespace or ""}"}}')
 
 
-def _find(resources: list[_Res], kind: str, name: str, namespace) -> _Res | None:
+def _find(resources: list[_Res], kind: str, name: str, namespace, any_namespace: bool = False) -> _Res | None:
     for res in resources:
         if res.kind == kind and (res.name == name or name in res.names) and \
-                (res.meta.get("namespace") or None) == (namespace or None):
+                (any_namespace or (res.meta.get("namespace") or None) == (namespace or None)):
             return res
     return None
 

@@ -590,6 +590,16 @@ FIXTURES.update({
         ("Secret", "  options: {allowNameChange: true, allowKindChange: true}\n")))
 })
 
+PREFIXED_BASE = ("namePrefix: b-\nnamespace: bns\nconfigMapGenerator:\n- name: x\n  literals: [a=1]\nsecretGenerator:\n"
+                 "- name: s\n  literals: [k=v]\n  options: {disableNameSuffixHash: true}\n")
+FIXTURES["generator-merge-across-prefix-and-namespace"] = {
+    "base/kustomization.yaml": PREFIXED_BASE,
+    "kustomization.yaml": "resources: [base]\nconfigMapGenerator:\n- name: x\n  behavior: merge\n  literals: [b=2]\n"}
+FIXTURES["generator-replace-and-merge-secret"] = {
+    "base/kustomization.yaml": PREFIXED_BASE,
+    "kustomization.yaml": "resources: [base]\nnamespace: bns\nconfigMapGenerator:\n- name: x\n  behavior: replace\n"
+                          "  literals: [b=2]\nsecretGenerator:\n- name: s\n  behavior: merge\n  literals: [z=1]\n"}
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
