@@ -610,7 +610,7 @@ def _transform(directory: str, kustomization: dict, resources: list[_Res]) -> No
     _labels(kustomization, resources)
     annotations = kustomization.get("commonAnnotations") or {}
     if annotations:
-        annotations = {str(k): str(v) for k, v in annotations.items()}
+        annotations = {str(k): "" if v is None else str(v) for k, v in annotations.items()}
         for res in resources:
             res.meta["annotations"] = {**(res.meta.get("annotations") or {}), **annotations}
             for spec_kind, path in _TEMPLATE_SPECS:
@@ -1092,12 +1092,12 @@ _TEMPLATE_SPECS = (
 
 
 def _labels(kustomization: dict, resources: list[_Res]) -> None:
-    labels = {str(k): str(v) for k, v in (kustomization.get("commonLabels") or {}).items()}
+    labels = {str(k): "" if v is None else str(v) for k, v in (kustomization.get("commonLabels") or {}).items()}
     selector_labels = dict(labels)  # commonLabels also go into selectors and pod templates
     template_labels: dict = {}
     for group in kustomization.get("labels") or []:
         if isinstance(group, dict):
-            pairs = {str(k): str(v) for k, v in (group.get("pairs") or {}).items()}
+            pairs = {str(k): "" if v is None else str(v) for k, v in (group.get("pairs") or {}).items()}
             labels.update(pairs)
             if group.get("includeSelectors"):
                 selector_labels.update(pairs)

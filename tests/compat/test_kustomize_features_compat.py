@@ -600,6 +600,11 @@ FIXTURES["generator-replace-and-merge-secret"] = {
     "kustomization.yaml": "resources: [base]\nnamespace: bns\nconfigMapGenerator:\n- name: x\n  behavior: replace\n"
                           "  literals: [b=2]\nsecretGenerator:\n- name: s\n  behavior: merge\n  literals: [z=1]\n"}
 
+FIXTURES["null-label-and-annotation-values"] = {
+    "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    "kustomization.yaml": "resources: [cm.yaml]\ncommonLabels: {a: null}\ncommonAnnotations: {b: }\nlabels:\n"
+                          "- pairs: {c: ~}\n"}
+
 
 def write_tree(root, files: dict[str, str]) -> None:
     for relative, content in files.items():
