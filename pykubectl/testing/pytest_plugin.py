@@ -170,6 +170,9 @@ class _RealNamespace:
             namespace = self.name
             if not self.created:
                 self._kubectl("create", "namespace", namespace)
+                # A real cluster's service-account controller adds `default` a moment later; until then the
+                # admission plugin refuses pods ("error looking up service account").
+                self._kubectl("wait", "--for=create", "serviceaccount/default", "-n", namespace, "--timeout=60s")
                 self.created = True
                 _real_namespaces.append(self)
         path = self.tmp_path / f"kubeconfig-real-{namespace}"

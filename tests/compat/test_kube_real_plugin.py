@@ -91,6 +91,7 @@ def test_kube_real_skips_and_namespaces(tmp_path: Path):
     assert sum(" config set-context --current --namespace=pykubectl-e2e-" in c for c in calls) == 2
     # at the end: one look for finalizer-held pods of the session's namespaces
     assert sum(" get pods --all-namespaces " in c for c in calls) == 1
+    assert sorted(c.split(" -n ")[1].split(" ")[0] for c in calls if " wait --for=create serviceaccount/default " in c) == names
 
 
 def test_without_kube_real_nothing_is_skipped_for_internals(tmp_path: Path):
