@@ -240,6 +240,7 @@ def test_apply_twice_and_server_side_conflict(k):
     assert out == "3"
 
 
+@pytest.mark.no_simulation  # "(no change)" compares what kubectl read with the patch's answer: no controller between
 def test_label_annotate_patch(k):
     k("create", "-f", write(k, "m.yaml", MANIFESTS))
     assert k("label", "pod", "p1", "x=y") == ("pod/p1 labeled\n", "", 0)
