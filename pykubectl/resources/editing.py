@@ -93,3 +93,23 @@ class PreservedError(KubectlError):
             note = f"A copy of your changes has been stored to {_go_quote(self.path)}\n"
         message = str(self)
         return note + (message if message.startswith("error: ") else f"error: {message}")
+
+
+def parse_edited_objects(text: str) -> list[dict]:
+    """The objects of an edited buffer (YAML or JSON, several documents, Lists flattened)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        documents = [d for d in yaml.load_all(text, Loader=loader) if d is not None]
+    except yaml.YAMLError as exc:
+        raise KubectlError(str(exc).replace("\n", " ")) from None
+    objects: list[dict] = []
+    for document in documents:
+        if not isinstance(document, dict):
+            raise KubectlError("error unmarshaling JSON: cannot unmarshal into an object")
+        if str(document.get("kind") or "").endswith("List") and isinstance(document.get("items"), list):
+            objects.extend(i for i in document["items"] if isinstance(i, dict))
+        else:
+            objects.append(document)
+    return objects

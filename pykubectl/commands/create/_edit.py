@@ -197,19 +197,6 @@ def _validate(text: str) -> str | None:
 
 
 def _parse(text: str) -> list[dict]:
-    import yaml
+    from pykubectl.resources.editing import parse_edited_objects
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        documents = [d for d in yaml.load_all(text, Loader=loader) if d is not None]
-    except yaml.YAMLError as exc:
-        raise KubectlError(str(exc).replace("\n", " ")) from None
-    objects: list[dict] = []
-    for document in documents:
-        if not isinstance(document, dict):
-            raise KubectlError("error unmarshaling JSON: cannot unmarshal into an object")
-        if str(document.get("kind") or "").endswith("List") and isinstance(document.get("items"), list):
-            objects.extend(i for i in document["items"] if isinstance(i, dict))
-        else:
-            objects.append(document)
-    return objects
+    return parse_edited_objects(text)
