@@ -72,6 +72,25 @@ def _isolated_env(home: Path, extra: dict[str, str] | None) -> dict[str, str]:
     return env
 
 
+def kubectl_state(kube_apiserver, tmp_path_factory, name: str):
+    """For a module's server state set up with the real kubectl: the server reset, its kubeconfig, an isolated
+    HOME, its environment, the kubectl binary, and kubectl(*args, stdin="") asserting success, returning stdout."""
+    binary = require_real_kubectl()
+    root = tmp_path_factory.mktemp(name)
+    kube_apiserver.reset()
+    kubeconfig = kube_apiserver.write_kubeconfig(root / "kubeconfig")
+    home = root / "home"
+    home.mkdir()
+    env = _isolated_env(home, {"KUBECONFIG": str(kubeconfig)})
+
+    def kubectl(*args: str, stdin: str = "") -> str:
+        proc = subprocess.run([binary, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
+        assert proc.returncode == 0, (args, proc.stderr)
+        return proc.stdout
+
+    return kubeconfig, home, env, binary, kubectl
+
+
 class Runners:
     """Runs the same argv through pykubectl (in-process) and the real kubectl, in one isolated HOME."""
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from pykubectl.resources import cluster_dump
-from tests.conftest import Runners, _isolated_env, require_real_kubectl
+from tests.conftest import Runners, kubectl_state
 
 pytestmark = pytest.mark.needs_simulation
 
@@ -157,18 +156,8 @@ def _normalise(result):
 def state(kube_apiserver, tmp_path_factory):
     if kube_apiserver is None:
         pytest.skip("needs the simulated API server")
-    binary = require_real_kubectl()
-    root = tmp_path_factory.mktemp("dump-state")
-    kube_apiserver.reset()
-    kubeconfig = kube_apiserver.write_kubeconfig(root / "kubeconfig")
-    home = root / "home"
-    home.mkdir()
-    env = _isolated_env(home, {"KUBECONFIG": str(kubeconfig)})
-
-    def kubectl(*args: str, stdin: str = "") -> str:
-        done = subprocess.run([binary, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, (args, done.stderr)
-        return done.stdout
+    kubeconfig, home, env, binary, kubectl = kubectl_state(kube_apiserver, tmp_path_factory, "dump-state")
+    root = kubeconfig.parent
 
     kubectl("create", "-f", "-", stdin=STATE)
     kube_apiserver.settle()

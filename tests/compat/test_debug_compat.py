@@ -18,7 +18,7 @@ import threading
 
 import pytest
 
-from tests.conftest import Result, Runners, _isolated_env, require_real_kubectl, strip_klog
+from tests.conftest import Result, Runners, kubectl_state, strip_klog
 
 pytestmark = pytest.mark.needs_simulation
 
@@ -69,18 +69,8 @@ data: {a: "1"}
 def state(kube_apiserver, tmp_path_factory):
     if kube_apiserver is None:
         pytest.skip("needs the simulated API server")
-    binary = require_real_kubectl()
-    root = tmp_path_factory.mktemp("debug-state")
-    kube_apiserver.reset()
-    kubeconfig = kube_apiserver.write_kubeconfig(root / "kubeconfig")
-    home = root / "home"
-    home.mkdir()
-    env = _isolated_env(home, {"KUBECONFIG": str(kubeconfig)})
-
-    def kubectl(*args: str, stdin: str = "") -> str:
-        proc = subprocess.run([binary, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
-        assert proc.returncode == 0, proc.stderr
-        return proc.stdout
+    kubeconfig, home, env, binary, kubectl = kubectl_state(kube_apiserver, tmp_path_factory, "debug-state")
+    root = kubeconfig.parent
 
     kubectl("create", "-f", "-", stdin=TARGETS.format(t="k") + "---" + TARGETS.format(t="p") + "---" + DEPLOYMENT)
     kubectl("wait", "--for=condition=Ready", "pod/web-k", "pod/web-p", "pod/gone-k", "pod/gone-p", "--timeout=30s")

@@ -23,7 +23,7 @@ import time
 
 import pytest
 
-from tests.conftest import Result, Runners, _isolated_env, require_real_kubectl, strip_klog
+from tests.conftest import Result, Runners, kubectl_state, strip_klog
 
 pytestmark = pytest.mark.needs_simulation
 
@@ -139,18 +139,7 @@ spec:
 def state(kube_apiserver, tmp_path_factory):
     if kube_apiserver is None:
         pytest.skip("needs the simulated API server")
-    binary = require_real_kubectl()
-    root = tmp_path_factory.mktemp("exec-state")
-    kube_apiserver.reset()
-    kubeconfig = kube_apiserver.write_kubeconfig(root / "kubeconfig")
-    home = root / "home"
-    home.mkdir()
-    env = _isolated_env(home, {"KUBECONFIG": str(kubeconfig)})
-
-    def kubectl(*args: str, stdin: str = "") -> str:
-        proc = subprocess.run([binary, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
-        assert proc.returncode == 0, proc.stderr
-        return proc.stdout
+    kubeconfig, home, env, binary, kubectl = kubectl_state(kube_apiserver, tmp_path_factory, "exec-state")
 
     kubectl("apply", "-f", "-", stdin=MANIFESTS)
     kubectl("wait", "--for=condition=Ready", "pod/box", "pod/duo", "pod/anno", "pod/badanno", "pod/reader",

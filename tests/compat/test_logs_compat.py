@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.conftest import Result, Runners, _isolated_env, require_real_kubectl
+from tests.conftest import Result, Runners, _isolated_env, kubectl_state, require_real_kubectl
 
 pytestmark = pytest.mark.needs_simulation
 
@@ -133,18 +133,7 @@ def state(kube_apiserver, tmp_path_factory):
     """A kubeconfig for the simulated cluster once MANIFESTS have run (and crash has restarted)."""
     if kube_apiserver is None:
         pytest.skip("needs the simulated API server")
-    binary = require_real_kubectl()
-    root = tmp_path_factory.mktemp("logs-state")
-    kube_apiserver.reset()
-    kubeconfig = kube_apiserver.write_kubeconfig(root / "kubeconfig")
-    home = root / "home"
-    home.mkdir()
-    env = _isolated_env(home, {"KUBECONFIG": str(kubeconfig)})
-
-    def kubectl(*args: str, stdin: str = "") -> str:
-        proc = subprocess.run([binary, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
-        assert proc.returncode == 0, proc.stderr
-        return proc.stdout
+    kubeconfig, home, env, binary, kubectl = kubectl_state(kube_apiserver, tmp_path_factory, "logs-state")
 
     kubectl("apply", "-f", "-", stdin=MANIFESTS)
     kubectl("wait", "--for=condition=complete", "job/hello", "--timeout=30s")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from pykubectl.printing.metrics import format_node_metrics, format_pod_metrics
-from tests.conftest import Runners, _isolated_env, require_real_kubectl
+from tests.conftest import Runners, kubectl_state
 
 pytestmark = pytest.mark.needs_simulation
 
@@ -133,20 +133,7 @@ spec:
 def state(kube_apiserver, tmp_path_factory):
     if kube_apiserver is None:
         pytest.skip("needs the simulated API server")
-    binary = require_real_kubectl()
-    import subprocess
-
-    root = tmp_path_factory.mktemp("top-state")
-    kube_apiserver.reset()
-    kubeconfig = kube_apiserver.write_kubeconfig(root / "kubeconfig")
-    home = root / "home"
-    home.mkdir()
-    env = _isolated_env(home, {"KUBECONFIG": str(kubeconfig)})
-
-    def kubectl(*args: str, stdin: str = "") -> str:
-        done = subprocess.run([binary, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, (args, done.stderr)
-        return done.stdout
+    kubeconfig, home, env, binary, kubectl = kubectl_state(kube_apiserver, tmp_path_factory, "top-state")
 
     kubectl("create", "-f", "-", stdin=STATE)
     kube_apiserver.settle()
